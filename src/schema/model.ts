@@ -121,4 +121,6 @@ export interface InferOptions {
   readonly varchar?: boolean
   /** A column with at most this many distinct values gets an allowed-set check (default 20). */
   readonly allowedSetMax?: number
+  /** The target table's name: `<table>_id` is a preferred primary key name. */
+  readonly table?: string
 }

@@ -1,0 +1,125 @@
+/**
+ * Dialect sniffing on a sample (the first ≤ 1 MiB): delimiter, quote, escape, line ending and header. Each
+ * candidate delimiter is tried with the real scanner; the one giving the most consistent field count wins (ties:
+ * more columns, then the order , tab ; |). Pure.
+ */
+import { CsvScanner } from './scanner.js'
+import type { RecordSink } from './record.js'
+import { decodeField } from './encoding.js'
+import type { Encoding } from './record.js'
+
+export const DELIMITER_CANDIDATES = [',', '\t', ';', '|'] as const
+
+export interface SniffOptions {
+  readonly delimiter?: string
+  readonly quote?: string
+  readonly header?: boolean
+}
+
+export interface SniffResult {
+  readonly delimiter: string
+  readonly quote: string
+  readonly escape: string
+  readonly header: boolean
+  /** Sample rows (decoded), header included, for the header decision and messages. */
+  readonly rows: readonly string[][]
+}
+
+const MAX_SAMPLE_RECORDS = 1000
+
+/** Parse the sample with one dialect; undefined when it does not parse cleanly. */
+function trial(sample: Uint8Array, complete: boolean, delimiter: string, quote: string, escape: string, encoding: Encoding): { rows: string[][]; clean: boolean } {
+  const rows: string[][] = []
+  const sink: RecordSink = {
+    record(buf, start, end, _quoted, count) {
+      if (rows.length >= MAX_SAMPLE_RECORDS) return
+      const r: string[] = []
+      for (let i = 0; i < count; i++) r.push(decodeField(buf, start[i]!, end[i]!, encoding))
+      rows.push(r)
+    },
+  }
+  // A sample cut mid-file ends mid-record: keep what precedes the last line break.
+  let body = sample
+  if (!complete) {
+    const lastNl = Math.max(sample.lastIndexOf(10), sample.lastIndexOf(13))
+    if (lastNl > 0) body = sample.subarray(0, lastNl + 1)
+  }
+  try {
+    const scanner = new CsvScanner({
+      delimiter: delimiter.charCodeAt(0),
+      quote: quote ? quote.charCodeAt(0) : -1,
+      escape: (escape || quote || '"').charCodeAt(0),
+      file: 'sample',
+      variableWidth: true,
+    }, sink)
+    scanner.push(body)
+    scanner.end()
+    return { rows, clean: true }
+  } catch {
+    // Keep the rows read before the error: the real scan will report it with its line.
+    return { rows, clean: false }
+  }
+}
+
+function modeOf(xs: number[]): { value: number; share: number } {
+  const counts = new Map<number, number>()
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1)
+  let best = 0
+  let bestN = 0
+  for (const [v, n] of counts) if (n > bestN || (n === bestN && v > best)) [best, bestN] = [v, n]
+  return { value: best, share: xs.length ? bestN / xs.length : 0 }
+}
+
+const TYPED = /^(?:[+-]?(?:\d+(?:[.,]\d+)*|\d*[.,]\d+)(?:[eE][+-]?\d+)?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T].*)?|true|false|t|f|yes|no|y|n|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
+
+/** Header decision on sample rows (first row = candidate header). */
+export function looksLikeHeader(rows: readonly (readonly string[])[]): boolean {
+  if (rows.length === 0) return false
+  const head = rows[0]!
+  const body = rows.slice(1)
+  if (head.some((h) => h.trim() === '')) {
+    // An empty cell is unusual in a header but happens (index columns); decide on the typed test alone.
+  }
+  for (let c = 0; c < head.length; c++) {
+    const values = body.map((r) => r[c] ?? '').filter((v) => v !== '' && v !== 'NULL' && v !== '\\N')
+    if (values.length === 0) continue
+    const allTyped = values.every((v) => TYPED.test(v))
+    if (allTyped && !TYPED.test(head[c] ?? '') && (head[c] ?? '') !== '') return true
+    if (allTyped && TYPED.test(head[c] ?? '')) return false
+  }
+  // All text: a header has non-empty, distinct cells that do not recur in their column.
+  const cells = head.map((h) => h.trim())
+  if (cells.some((h) => h === '')) return false
+  if (new Set(cells.map((h) => h.toLowerCase())).size !== cells.length) return false
+  for (let c = 0; c < head.length; c++) {
+    if (body.some((r) => r[c] === head[c])) return false
+  }
+  return body.length > 0 || cells.every((h) => /[A-Za-z_]/.test(h))
+}
+
+/** Sniff the dialect of a sample. `complete` tells whether the sample is the whole file. */
+export function sniffDialect(sample: Uint8Array, complete: boolean, encoding: Encoding, options: SniffOptions = {}): SniffResult {
+  const quote = options.quote ?? '"'
+  const candidates = options.delimiter !== undefined ? [options.delimiter] : [...DELIMITER_CANDIDATES]
+  let best: { d: string; rows: string[][]; score: number; width: number; escape: string } | undefined
+  candidates.forEach((d, rank) => {
+    let escape = quote
+    let t = trial(sample, complete, d, quote, escape, encoding)
+    if (!t.clean && quote) {
+      const b = trial(sample, complete, d, quote, '\\', encoding)
+      if (b.clean) {
+        escape = '\\'
+        t = b
+      }
+    }
+    if (t.rows.length === 0) return
+    const { value: width, share } = modeOf(t.rows.map((r) => r.length))
+    // Consistency first; a single-column reading is a fallback only; a clean parse beats one that fails.
+    const score = (width > 1 ? 1 : 0) * 10 + share * 5 + (t.clean ? 1 : 0) + Math.min(width, 50) / 100 - rank / 1000
+    if (!best || score > best.score) best = { d, rows: t.rows, score, width, escape }
+  })
+  const chosen = best ?? { d: options.delimiter ?? ',', rows: [], score: 0, width: 1, escape: quote }
+  const escape = chosen.escape
+  const header = options.header ?? looksLikeHeader(chosen.rows)
+  return { delimiter: chosen.d, quote, escape, header, rows: chosen.rows }
+}

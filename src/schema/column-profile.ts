@@ -1,0 +1,429 @@
+/**
+ * One accumulator per column: which types every value so far allows (a bitmask narrowed value by value), the
+ * facts each type needs at the end (widths, scales, date orders, offsets), and the statistics (nulls, distinct,
+ * min/max, max length, uniqueness). Memory is bounded per column whatever the number of rows. Pure.
+ */
+import { N_DEC, N_DECC, N_DECG, N_FLOAT, N_INT, compareDecimal, newNumberShape, scanNumber } from './types/number.js'
+import { DT_DMY, DT_MDY, DT_YMD, isoDate, newDateTimeShape, scanDateTime, timestampKey } from './types/date-time.js'
+import { decodeField } from '../csv/encoding.js'
+import type { Encoding } from '../csv/record.js'
+
+// Candidate bits of a column.
+export const T_BOOL = 1 << 0
+export const T_INT = 1 << 1
+export const T_DEC = 1 << 2
+export const T_DECC = 1 << 3
+export const T_DECG = 1 << 4
+export const T_FLOAT = 1 << 5
+export const T_DATE = 1 << 6
+export const T_TS = 1 << 7
+export const T_TIME = 1 << 8
+export const T_UUID = 1 << 9
+export const T_JSON = 1 << 10
+export const T_ALL = (1 << 11) - 1
+const T_NUMBER = T_INT | T_DEC | T_DECC | T_DECG | T_FLOAT
+const T_TEMPORAL = T_DATE | T_TS | T_TIME
+
+// Boolean spellings: one pair per column.
+const B_TF = 1 // t / f
+const B_TRUEFALSE = 2
+const B_YESNO = 4
+const B_YN = 8
+
+/** Exact distinct values are kept up to this many per column, then estimated. */
+export const DISTINCT_EXACT_MAX = 10_000
+/** Hashes kept to prove uniqueness of an unordered key column. */
+export const UNIQUE_SET_MAX = 1_000_000
+const HLL_BITS = 12
+const HLL_M = 1 << HLL_BITS
+
+/** 53-bit hash of bytes (two 32-bit FNV-1a variants), exact enough for distinct counting and uniqueness. */
+export function hashBytes(buf: Uint8Array, s: number, e: number): number {
+  let h1 = 0x811c9dc5
+  let h2 = 0x01000193 ^ (e - s)
+  for (let i = s; i < e; i++) {
+    const c = buf[i]!
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
+  }
+  h2 ^= h2 >>> 15
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff)
+}
+
+function hllAdd(reg: Uint8Array, h: number): void {
+  const idx = h % HLL_M
+  const w = Math.floor(h / HLL_M) // 41 remaining bits
+  let rank = 1
+  let x = w
+  while ((x & 1) === 0 && rank < 41) {
+    rank++
+    x = Math.floor(x / 2)
+  }
+  if (rank > reg[idx]!) reg[idx] = rank
+}
+
+function hllEstimate(reg: Uint8Array): number {
+  let sum = 0
+  let zeros = 0
+  for (let i = 0; i < HLL_M; i++) {
+    sum += 2 ** -reg[i]!
+    if (reg[i] === 0) zeros++
+  }
+  const alpha = 0.7213 / (1 + 1.079 / HLL_M)
+  const raw = (alpha * HLL_M * HLL_M) / sum
+  if (raw <= 2.5 * HLL_M && zeros > 0) return Math.round(HLL_M * Math.log(HLL_M / zeros))
+  return Math.round(raw)
+}
+
+function bytesEqualAscii(buf: Uint8Array, s: number, e: number, word: string): boolean {
+  if (e - s !== word.length) return false
+  for (let i = 0; i < word.length; i++) {
+    if ((buf[s + i]! | 0x20) !== word.charCodeAt(i)) return false
+  }
+  return true
+}
+
+function boolSpelling(buf: Uint8Array, s: number, e: number): number {
+  const n = e - s
+  if (n === 1) {
+    const c = buf[s]! | 0x20
+    return c === 116 || c === 102 ? B_TF : c === 121 || c === 110 ? B_YN : 0
+  }
+  if (n === 2) return bytesEqualAscii(buf, s, e, 'no') ? B_YESNO : 0
+  if (n === 3) return bytesEqualAscii(buf, s, e, 'yes') ? B_YESNO : 0
+  if (n === 4) return bytesEqualAscii(buf, s, e, 'true') ? B_TRUEFALSE : 0
+  if (n === 5) return bytesEqualAscii(buf, s, e, 'false') ? B_TRUEFALSE : 0
+  return 0
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102)
+}
+
+function isUuid(buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s !== 36) return false
+  for (let i = 0; i < 36; i++) {
+    const c = buf[s + i]!
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false
+    } else if (!isHex(c)) return false
+  }
+  return true
+}
+
+/** Compare bytes as unsigned (UTF-8 byte order = code point order). */
+function compareBytes(a: Uint8Array, buf: Uint8Array, s: number, e: number): number {
+  const n = Math.min(a.length, e - s)
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - buf[s + i]!
+    if (d !== 0) return d
+  }
+  return a.length - (e - s)
+}
+
+const numShape = newNumberShape()
+const dtShape = newDateTimeShape()
+
+/** Running facts of one column. */
+export class ColumnProfile {
+  readonly index: number
+  readonly #encoding: Encoding
+  mask = T_ALL
+  /** First row (1-based record number) that ruled out each remaining family, for notes. */
+  firstTextLine = 0
+  firstTextValue = ''
+  /** Values that fitted some non-text type before the column became text. */
+  typedValues = 0
+  rows = 0
+  nulls = 0
+  quotedEmpty = 0
+  readonly nullTokensSeen = new Set<string>()
+  maxLength = 0
+  // booleans
+  boolPairs = 0
+  // numbers: per reading, max significant int digits and scale, min/max normalised
+  intDigits = 0
+  scale = 0
+  minPlain = ''
+  maxPlain = ''
+  deccIntDigits = 0
+  deccScale = 0
+  minDecc = ''
+  maxDecc = ''
+  deccUnambiguous = false
+  deccGrouped = false
+  decgIntDigits = 0
+  decgScale = 0
+  minDecg = ''
+  maxDecg = ''
+  decgGrouped = false
+  minFloat = Infinity
+  maxFloat = -Infinity
+  minFloatText = ''
+  maxFloatText = ''
+  sawExponent = false
+  leadingZeroExample = ''
+  // temporal
+  orders = DT_YMD | DT_DMY | DT_MDY
+  dayFirstValues = 0
+  twoDigitYear = false
+  sawDate = false
+  sawTimestamp = false
+  sawOffset = false
+  sawNoOffset = false
+  minTemporal: [string, string, string] = ['', '', ''] // per order YMD/DMY/MDY
+  maxTemporal: [string, string, string] = ['', '', '']
+  minTime = ''
+  maxTime = ''
+  // text min/max (bytes)
+  minBytes: Uint8Array | undefined
+  maxBytes: Uint8Array | undefined
+  // distinct
+  #exact: Set<number> | undefined = new Set()
+  #hll: Uint8Array | undefined
+  /** Values for an allowed-set check, while few. */
+  #allowed: Map<number, string> | undefined = new Map()
+  readonly #allowedMax: number
+  // uniqueness (only while never null)
+  uniqueCandidate = true
+  uniqueExact = true
+  #prev: Uint8Array | undefined
+  #seen: Set<number> | undefined
+  /** `set`: remember hashes (key-like columns); `order`: only prove uniqueness by increasing order. */
+  readonly trackUniqueness: 'set' | 'order'
+
+  constructor(index: number, encoding: Encoding, allowedMax: number, trackUniqueness: 'set' | 'order') {
+    this.index = index
+    this.#encoding = encoding
+    this.#allowedMax = allowedMax
+    this.trackUniqueness = trackUniqueness
+    if (trackUniqueness === 'set') this.#seen = new Set()
+  }
+
+  /** A null field (unquoted empty, or a null token). */
+  addNull(token: string | undefined): void {
+    this.rows++
+    this.nulls++
+    if (token !== undefined) this.nullTokensSeen.add(token)
+    this.uniqueCandidate = false
+  }
+
+  /** A quoted empty string: '' in a text column, null in any other. */
+  addQuotedEmpty(): void {
+    this.rows++
+    this.quotedEmpty++
+    this.uniqueCandidate = false
+  }
+
+  /** A non-null value. */
+  add(buf: Uint8Array, s: number, e: number, recordNo: number): void {
+    this.rows++
+    const n = e - s
+    // Length in characters (UTF-8: count non-continuation bytes).
+    let chars = n
+    if (this.#encoding === 'utf-8') {
+      for (let i = s; i < e; i++) if ((buf[i]! & 0xc0) === 0x80) chars--
+    }
+    if (chars > this.maxLength) this.maxLength = chars
+    const h = hashBytes(buf, s, e)
+    this.#distinct(h, buf, s, e)
+    if (this.uniqueCandidate) this.#unique(h, buf, s, e)
+    if (this.mask !== 0) this.#classify(buf, s, e, recordNo)
+    // Text min/max by bytes.
+    if (this.minBytes === undefined || compareBytes(this.minBytes, buf, s, e) > 0) this.minBytes = buf.slice(s, e)
+    if (this.maxBytes === undefined || compareBytes(this.maxBytes, buf, s, e) < 0) this.maxBytes = buf.slice(s, e)
+  }
+
+  #distinct(h: number, buf: Uint8Array, s: number, e: number): void {
+    if (this.#exact) {
+      if (!this.#exact.has(h)) {
+        this.#exact.add(h)
+        if (this.#allowed) {
+          if (this.#allowed.size >= this.#allowedMax) this.#allowed = undefined
+          else this.#allowed.set(h, decodeField(buf, s, e, this.#encoding))
+        }
+        if (this.#exact.size > DISTINCT_EXACT_MAX) {
+          this.#hll = new Uint8Array(HLL_M)
+          for (const x of this.#exact) hllAdd(this.#hll, x)
+          this.#exact = undefined
+        }
+      }
+    } else hllAdd(this.#hll!, h)
+  }
+
+  #unique(h: number, buf: Uint8Array, s: number, e: number): void {
+    if (this.trackUniqueness === 'set') {
+      // Key-like columns remember value hashes (bounded), so any repeat is caught wherever it is.
+      const seen = this.#seen
+      if (!seen) return
+      if (seen.has(h)) {
+        this.uniqueCandidate = false
+        this.#seen = undefined
+      } else if (seen.size >= UNIQUE_SET_MAX) {
+        this.#seen = undefined
+        this.uniqueExact = false // assumed from here on; the primary key constraint enforces it at load
+      } else seen.add(h)
+      return
+    }
+    // Other columns: strictly increasing values are unique without remembering them.
+    const prev = this.#prev
+    if (prev === undefined || increasing(prev, buf, s, e)) this.#prev = buf.slice(s, e)
+    else {
+      this.uniqueCandidate = false
+      this.#prev = undefined
+    }
+  }
+
+  #classify(buf: Uint8Array, s: number, e: number, recordNo: number): void {
+    let m = this.mask
+    const c0 = buf[s]!
+    // Booleans
+    if (m & T_BOOL) {
+      const b = boolSpelling(buf, s, e)
+      if (b === 0) m &= ~T_BOOL
+      else {
+        this.boolPairs |= b
+        if (this.boolPairs & (this.boolPairs - 1)) m &= ~T_BOOL // two different spellings
+      }
+    }
+    // Numbers
+    if (m & T_NUMBER) {
+      const nm = (c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46 ? scanNumber(buf, s, e, numShape) : 0
+      if (nm === 0) {
+        if ((m & T_NUMBER) !== 0 && (c0 === 48 || ((c0 === 45 || c0 === 43) && buf[s + 1] === 48)) && this.leadingZeroExample === '' && /^[+-]?0\d/.test(decodeField(buf, s, Math.min(e, s + 20), this.#encoding))) {
+          this.leadingZeroExample = `${decodeField(buf, s, Math.min(e, s + 20), this.#encoding)} (record ${recordNo})`
+        }
+        m &= ~T_NUMBER
+      } else {
+        if (!(nm & N_INT)) m &= ~T_INT
+        if (!(nm & N_DEC)) m &= ~T_DEC
+        if (!(nm & N_DECC)) m &= ~T_DECC
+        if (!(nm & N_DECG)) m &= ~T_DECG
+        if (!(nm & N_FLOAT)) m &= ~T_FLOAT
+        if (nm === N_FLOAT) this.sawExponent = true
+        if (m & (T_INT | T_DEC)) {
+          if (numShape.intDigits > this.intDigits) this.intDigits = numShape.intDigits
+          if (numShape.scale > this.scale) this.scale = numShape.scale
+          if (this.minPlain === '' || compareDecimal(numShape.plain, this.minPlain) < 0) this.minPlain = numShape.plain
+          if (this.maxPlain === '' || compareDecimal(numShape.plain, this.maxPlain) > 0) this.maxPlain = numShape.plain
+        }
+        if (m & T_DECC) {
+          if (numShape.deccIntDigits > this.deccIntDigits) this.deccIntDigits = numShape.deccIntDigits
+          if (numShape.deccScale > this.deccScale) this.deccScale = numShape.deccScale
+          if (numShape.deccUnambiguous) this.deccUnambiguous = true
+          if (this.minDecc === '' || compareDecimal(numShape.decc, this.minDecc) < 0) this.minDecc = numShape.decc
+          if (this.maxDecc === '' || compareDecimal(numShape.decc, this.maxDecc) > 0) this.maxDecc = numShape.decc
+          if (hasByte(buf, s, e, 46)) this.deccGrouped = true
+        }
+        if (m & T_DECG) {
+          if (numShape.decgIntDigits > this.decgIntDigits) this.decgIntDigits = numShape.decgIntDigits
+          if (numShape.decgScale > this.decgScale) this.decgScale = numShape.decgScale
+          if (this.minDecg === '' || compareDecimal(numShape.decg, this.minDecg) < 0) this.minDecg = numShape.decg
+          if (this.maxDecg === '' || compareDecimal(numShape.decg, this.maxDecg) > 0) this.maxDecg = numShape.decg
+          if (hasByte(buf, s, e, 44)) this.decgGrouped = true
+        }
+        if (m & T_FLOAT) {
+          const v = nm === N_FLOAT ? numShape.float : Number(numShape.plain)
+          if (v < this.minFloat) {
+            this.minFloat = v
+            this.minFloatText = decodeField(buf, s, e, this.#encoding)
+          }
+          if (v > this.maxFloat) {
+            this.maxFloat = v
+            this.maxFloatText = decodeField(buf, s, e, this.#encoding)
+          }
+        }
+      }
+    }
+    // Dates, timestamps, times
+    if (m & T_TEMPORAL) {
+      const kind = c0 >= 48 && c0 <= 57 ? scanDateTime(buf, s, e, dtShape) : 0
+      if (kind === 0) m &= ~T_TEMPORAL
+      else if (kind === 'time') {
+        m &= ~(T_DATE | T_TS)
+        if (this.minTime === '' || dtShape.time < this.minTime) this.minTime = dtShape.time
+        if (this.maxTime === '' || dtShape.time > this.maxTime) this.maxTime = dtShape.time
+      } else {
+        m &= ~T_TIME
+        if (kind === 'date') this.sawDate = true
+        else {
+          this.sawTimestamp = true
+          if (dtShape.hasOffset) this.sawOffset = true
+          else this.sawNoOffset = true
+        }
+        if (dtShape.orders !== DT_YMD) {
+          this.dayFirstValues++
+          this.orders &= dtShape.orders | DT_YMD
+          if (dtShape.twoDigitYear) this.twoDigitYear = true
+          if ((this.orders & (DT_DMY | DT_MDY)) === 0) m &= ~T_TEMPORAL
+        }
+        if (m & T_TEMPORAL) {
+          for (let k = 0; k < 3; k++) {
+            const order = k === 0 ? DT_YMD : k === 1 ? DT_DMY : DT_MDY
+            // Year-first values read the same in every order; day-first ones only in the orders they allow.
+            const read = dtShape.orders === DT_YMD ? DT_YMD : order
+            if (read !== DT_YMD && !(dtShape.orders & order)) continue
+            if (k === 0 && dtShape.orders !== DT_YMD) continue
+            const key = kind === 'date' ? isoDate(dtShape, read) : timestampKey(dtShape, read)
+            if (this.minTemporal[k] === '' || key < this.minTemporal[k]!) this.minTemporal[k] = key
+            if (this.maxTemporal[k] === '' || key > this.maxTemporal[k]!) this.maxTemporal[k] = key
+          }
+        }
+      }
+    }
+    if (m & T_UUID && !isUuid(buf, s, e)) m &= ~T_UUID
+    if (m & T_JSON) {
+      if (c0 !== 123 && c0 !== 91) m &= ~T_JSON
+      else {
+        try {
+          JSON.parse(decodeField(buf, s, e, this.#encoding))
+        } catch {
+          m &= ~T_JSON
+        }
+      }
+    }
+    if (m !== 0) this.typedValues++
+    else if (this.firstTextLine === 0 && this.typedValues > 0) {
+      this.firstTextLine = recordNo
+      this.firstTextValue = decodeField(buf, s, Math.min(e, s + 40), this.#encoding)
+    }
+    this.mask = m
+  }
+
+  /** Exact or estimated distinct count of non-null values. */
+  distinct(): { count: number; exact: boolean } {
+    if (this.#exact) return { count: this.#exact.size, exact: true }
+    return { count: hllEstimate(this.#hll!), exact: false }
+  }
+
+  /** The distinct values, when they were few enough to keep. */
+  allowedValues(): string[] | undefined {
+    return this.#allowed ? [...this.#allowed.values()] : undefined
+  }
+
+  /** Text min/max (code point order), decoded. */
+  textRange(): { min?: string; max?: string } {
+    return {
+      ...(this.minBytes && { min: decodeField(this.minBytes, 0, this.minBytes.length, this.#encoding) }),
+      ...(this.maxBytes && { max: decodeField(this.maxBytes, 0, this.maxBytes.length, this.#encoding) }),
+    }
+  }
+}
+
+function hasByte(buf: Uint8Array, s: number, e: number, b: number): boolean {
+  const i = buf.indexOf(b, s)
+  return i >= 0 && i < e
+}
+
+/** `cur` > `prev`: digit strings compare by length then bytes; anything else by bytes. */
+function increasing(prev: Uint8Array, buf: Uint8Array, s: number, e: number): boolean {
+  let digits = prev.length > 0 && e > s
+  if (digits) {
+    for (let i = 0; i < prev.length; i++) if (prev[i]! < 48 || prev[i]! > 57) { digits = false; break }
+  }
+  if (digits) {
+    for (let i = s; i < e; i++) if (buf[i]! < 48 || buf[i]! > 57) { digits = false; break }
+  }
+  if (digits && prev.length !== e - s) return e - s > prev.length
+  return compareBytes(prev, buf, s, e) < 0
+}

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import type { CliIo } from '../io.js'
 import { registerGenerate } from './generate.js'
+import { registerRun } from './run.js'
+import { registerStatus } from './status.js'
 
 /** A command registers itself on the program; `setExit` records the exit code of a completed action. */
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void
@@ -8,4 +10,6 @@ export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: numb
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerGenerate,
+  registerRun,
+  registerStatus,
 ]

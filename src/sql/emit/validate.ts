@@ -116,5 +116,8 @@ export function validationScript(opts: { schema: InferredSchema; table: string; 
     'END',
     '$data_migrate$;',
     '',
+    '-- All checks passed: leave nothing behind in the session.',
+    `DROP VIEW ${view};`,
+    '',
   ].join('\n')
 }

@@ -151,6 +151,7 @@ export class CsvScanner {
       let done = false
       let eolKind: Eol = 0
       let eolLine = recordLine
+      let needsUnescape = false
       while (!done) {
         if (count === this.#starts.length) this.#grow()
         if (q >= 0 && p < len && buf[p] === q) {
@@ -187,10 +188,12 @@ export class CsvScanner {
             throw this.#error('CSV_UNTERMINATED_QUOTE', `the quoted field ${count + 1} opened here is never closed`, openLine, 'a quote is missing; check that line for an unbalanced " character')
           }
           lines += countNl(buf, fieldStart, rawEnd)
-          const fieldEnd = escaped ? unescapeInPlace(buf, fieldStart, rawEnd, q, e) : rawEnd
+          // Unescaping rewrites bytes, so it waits until the whole record is known to be complete.
+          if (escaped) needsUnescape = true
+          const fieldEnd = rawEnd
           this.#starts[count] = fieldStart
           this.#ends[count] = fieldEnd
-          this.#quoted[count] = 1
+          this.#quoted[count] = escaped ? 2 : 1
           count++
           // After the closing quote: a delimiter, a line end, or the end of input.
           if (p >= len) {
@@ -279,6 +282,14 @@ export class CsvScanner {
         throw this.#error('CSV_RAGGED_ROW', `${what}, the first row has ${this.#fieldCount}`, recordLine,
           count === 1 && this.#ends[0] === this.#starts[0] ? 'remove the empty line (COPY would read it as a row with missing values)' : 'check that line for an unquoted delimiter or a missing field')
       }
+      if (needsUnescape) {
+        for (let f = 0; f < count; f++) {
+          if (this.#quoted[f] === 2) {
+            this.#ends[f] = unescapeInPlace(buf, this.#starts[f]!, this.#ends[f]!, q, e)
+            this.#quoted[f] = 1
+          }
+        }
+      }
       this.#records++
       if (this.#records > this.#skip) {
         this.#sink.record(buf, this.#starts, this.#ends, this.#quoted, count, recordLine, this.#records)
@@ -288,19 +299,14 @@ export class CsvScanner {
   }
 }
 
-/** Physical line breaks in `buf[from, to)`: LF, or CR not followed by LF (old Mac files). */
+/** Physical line breaks in `buf[from, to)`: LF, or CR not followed by LF (old Mac files). Bounded scan. */
 function countNl(buf: Uint8Array, from: number, to: number): number {
   let n = 0
-  let i = buf.indexOf(LF, from)
-  if (i < 0 || i >= to) {
-    // No LF: maybe CR-only line breaks.
-    i = buf.indexOf(CR, from)
-    if (i < 0 || i >= to) return 0
-    for (; i < to; i++) if (buf[i] === CR) n++
-    return n
+  for (let i = from; i < to; i++) {
+    const c = buf[i]
+    if (c === LF) n++
+    else if (c === CR && buf[i + 1] !== LF) n++
   }
-  for (; i >= 0 && i < to; i = buf.indexOf(LF, i + 1)) n++
-  for (let c = buf.indexOf(CR, from); c >= 0 && c < to; c = buf.indexOf(CR, c + 1)) if (buf[c + 1] !== LF) n++
   return n
 }
 

@@ -3,8 +3,8 @@
  * facts each type needs at the end (widths, scales, date orders, offsets), and the statistics (nulls, distinct,
  * min/max, max length, uniqueness). Memory is bounded per column whatever the number of rows. Pure.
  */
-import { N_DEC, N_DECC, N_DECG, N_FLOAT, N_INT, compareDecimal, newNumberShape, scanNumber } from './types/number.js'
-import { DT_DMY, DT_MDY, DT_YMD, isoDate, newDateTimeShape, scanDateTime, timestampKey } from './types/date-time.js'
+import { N_DEC, N_DECC, N_DECG, N_FLOAT, N_INT, compareDecimal, materialize, newNumberShape, scanNumber } from './types/number.js'
+import { DT_DMY, DT_MDY, DT_YMD, newDateTimeShape, scanDateTime, temporalKey, timeKey, timeText, keyText } from './types/date-time.js'
 import { decodeField } from '../csv/encoding.js'
 import type { Encoding } from '../csv/record.js'
 
@@ -34,6 +34,8 @@ const B_YN = 8
 export const DISTINCT_EXACT_MAX = 10_000
 /** Hashes kept to prove uniqueness of an unordered key column. */
 export const UNIQUE_SET_MAX = 1_000_000
+/** Hashes of the first values of a key-like column kept while it is in increasing order. */
+const HEAD_MAX = 4096
 const HLL_BITS = 12
 const HLL_M = 1 << HLL_BITS
 
@@ -146,6 +148,12 @@ export class ColumnProfile {
   scale = 0
   minPlain = ''
   maxPlain = ''
+  #minApprox = Infinity
+  #maxApprox = -Infinity
+  #minDeccApprox = Infinity
+  #maxDeccApprox = -Infinity
+  #minDecgApprox = Infinity
+  #maxDecgApprox = -Infinity
   deccIntDigits = 0
   deccScale = 0
   minDecc = ''
@@ -171,10 +179,13 @@ export class ColumnProfile {
   sawTimestamp = false
   sawOffset = false
   sawNoOffset = false
-  minTemporal: [string, string, string] = ['', '', ''] // per order YMD/DMY/MDY
-  maxTemporal: [string, string, string] = ['', '', '']
-  minTime = ''
-  maxTime = ''
+  /** Min/max sort keys per order (YMD, DMY, MDY): microseconds since 1970, see temporalKey. */
+  readonly minTemporal: [number, number, number] = [Infinity, Infinity, Infinity]
+  readonly maxTemporal: [number, number, number] = [-Infinity, -Infinity, -Infinity]
+  minTime = Infinity
+  maxTime = -Infinity
+  minTimeText = ''
+  maxTimeText = ''
   // text min/max (bytes)
   minBytes: Uint8Array | undefined
   maxBytes: Uint8Array | undefined
@@ -188,6 +199,8 @@ export class ColumnProfile {
   uniqueCandidate = true
   uniqueExact = true
   #prev: Uint8Array | undefined
+  #ordered = true
+  #head: number[] = []
   #seen: Set<number> | undefined
   /** `set`: remember hashes (key-like columns); `order`: only prove uniqueness by increasing order. */
   readonly trackUniqueness: 'set' | 'order'
@@ -197,7 +210,6 @@ export class ColumnProfile {
     this.#encoding = encoding
     this.#allowedMax = allowedMax
     this.trackUniqueness = trackUniqueness
-    if (trackUniqueness === 'set') this.#seen = new Set()
   }
 
   /** A null field (unquoted empty, or a null token). */
@@ -219,12 +231,14 @@ export class ColumnProfile {
   add(buf: Uint8Array, s: number, e: number, recordNo: number): void {
     this.rows++
     const n = e - s
-    // Length in characters (UTF-8: count non-continuation bytes).
-    let chars = n
-    if (this.#encoding === 'utf-8') {
-      for (let i = s; i < e; i++) if ((buf[i]! & 0xc0) === 0x80) chars--
+    // Length in characters (UTF-8: count non-continuation bytes); a value no longer in bytes cannot be longer.
+    if (n > this.maxLength) {
+      let chars = n
+      if (this.#encoding === 'utf-8') {
+        for (let i = s; i < e; i++) if ((buf[i]! & 0xc0) === 0x80) chars--
+      }
+      if (chars > this.maxLength) this.maxLength = chars
     }
-    if (chars > this.maxLength) this.maxLength = chars
     const h = hashBytes(buf, s, e)
     this.#distinct(h, buf, s, e)
     if (this.uniqueCandidate) this.#unique(h, buf, s, e)
@@ -252,26 +266,36 @@ export class ColumnProfile {
   }
 
   #unique(h: number, buf: Uint8Array, s: number, e: number): void {
-    if (this.trackUniqueness === 'set') {
-      // Key-like columns remember value hashes (bounded), so any repeat is caught wherever it is.
-      const seen = this.#seen
-      if (!seen) return
-      if (seen.has(h)) {
-        this.uniqueCandidate = false
-        this.#seen = undefined
-      } else if (seen.size >= UNIQUE_SET_MAX) {
-        this.#seen = undefined
-        this.uniqueExact = false // assumed from here on; the primary key constraint enforces it at load
-      } else seen.add(h)
-      return
-    }
-    // Other columns: strictly increasing values are unique without remembering them.
-    const prev = this.#prev
-    if (prev === undefined || increasing(prev, buf, s, e)) this.#prev = buf.slice(s, e)
-    else {
-      this.uniqueCandidate = false
+    // While values keep increasing they are distinct without being remembered.
+    if (this.#ordered) {
+      const prev = this.#prev
+      if (prev === undefined || increasing(prev, buf, s, e)) {
+        this.#prev = buf.slice(s, e)
+        if (this.trackUniqueness === 'set' && this.#head.length < HEAD_MAX) this.#head.push(h)
+        return
+      }
+      this.#ordered = false
       this.#prev = undefined
+      if (this.trackUniqueness === 'order') {
+        this.uniqueCandidate = false
+        return
+      }
+      // Key-like column out of order: from now on remember hashes. When the ordered run was short its hashes
+      // were kept and the check stays exact; after a long run a repeat of an early value could go unseen, so
+      // uniqueness is then assumed (the primary key constraint enforces it at load).
+      this.#seen = new Set(this.#head)
+      if (this.#head.length >= HEAD_MAX) this.uniqueExact = false
+      this.#head = []
     }
+    const seen = this.#seen
+    if (!seen) return
+    if (seen.has(h)) {
+      this.uniqueCandidate = false
+      this.#seen = undefined
+    } else if (seen.size >= UNIQUE_SET_MAX) {
+      this.#seen = undefined
+      this.uniqueExact = false
+    } else seen.add(h)
   }
 
   #classify(buf: Uint8Array, s: number, e: number, recordNo: number): void {
@@ -304,26 +328,54 @@ export class ColumnProfile {
         if (m & (T_INT | T_DEC)) {
           if (numShape.intDigits > this.intDigits) this.intDigits = numShape.intDigits
           if (numShape.scale > this.scale) this.scale = numShape.scale
-          if (this.minPlain === '' || compareDecimal(numShape.plain, this.minPlain) < 0) this.minPlain = numShape.plain
-          if (this.maxPlain === '' || compareDecimal(numShape.plain, this.maxPlain) > 0) this.maxPlain = numShape.plain
+          // Rounding is monotone: a value whose approximation is beyond the current extreme's cannot be one.
+          const a = numShape.approx
+          if (a <= this.#minApprox) {
+            materialize(numShape, buf, s, e)
+            if (this.minPlain === '' || compareDecimal(numShape.plain, this.minPlain) < 0) {
+              this.minPlain = numShape.plain
+              this.#minApprox = a
+            }
+          }
+          if (a >= this.#maxApprox) {
+            materialize(numShape, buf, s, e)
+            if (this.maxPlain === '' || compareDecimal(numShape.plain, this.maxPlain) > 0) {
+              this.maxPlain = numShape.plain
+              this.#maxApprox = a
+            }
+          }
         }
         if (m & T_DECC) {
           if (numShape.deccIntDigits > this.deccIntDigits) this.deccIntDigits = numShape.deccIntDigits
           if (numShape.deccScale > this.deccScale) this.deccScale = numShape.deccScale
           if (numShape.deccUnambiguous) this.deccUnambiguous = true
-          if (this.minDecc === '' || compareDecimal(numShape.decc, this.minDecc) < 0) this.minDecc = numShape.decc
-          if (this.maxDecc === '' || compareDecimal(numShape.decc, this.maxDecc) > 0) this.maxDecc = numShape.decc
-          if (hasByte(buf, s, e, 46)) this.deccGrouped = true
+          const a = numShape.deccApprox
+          if (a <= this.#minDeccApprox) {
+            materialize(numShape, buf, s, e)
+            if (this.minDecc === '' || compareDecimal(numShape.decc, this.minDecc) < 0) { this.minDecc = numShape.decc; this.#minDeccApprox = a }
+          }
+          if (a >= this.#maxDeccApprox) {
+            materialize(numShape, buf, s, e)
+            if (this.maxDecc === '' || compareDecimal(numShape.decc, this.maxDecc) > 0) { this.maxDecc = numShape.decc; this.#maxDeccApprox = a }
+          }
+          if (!numShape.lazy && hasByte(buf, s, e, 46)) this.deccGrouped = true
         }
         if (m & T_DECG) {
           if (numShape.decgIntDigits > this.decgIntDigits) this.decgIntDigits = numShape.decgIntDigits
           if (numShape.decgScale > this.decgScale) this.decgScale = numShape.decgScale
-          if (this.minDecg === '' || compareDecimal(numShape.decg, this.minDecg) < 0) this.minDecg = numShape.decg
-          if (this.maxDecg === '' || compareDecimal(numShape.decg, this.maxDecg) > 0) this.maxDecg = numShape.decg
-          if (hasByte(buf, s, e, 44)) this.decgGrouped = true
+          const a = numShape.decgApprox
+          if (a <= this.#minDecgApprox) {
+            materialize(numShape, buf, s, e)
+            if (this.minDecg === '' || compareDecimal(numShape.decg, this.minDecg) < 0) { this.minDecg = numShape.decg; this.#minDecgApprox = a }
+          }
+          if (a >= this.#maxDecgApprox) {
+            materialize(numShape, buf, s, e)
+            if (this.maxDecg === '' || compareDecimal(numShape.decg, this.maxDecg) > 0) { this.maxDecg = numShape.decg; this.#maxDecgApprox = a }
+          }
+          if (!numShape.lazy && hasByte(buf, s, e, 44)) this.decgGrouped = true
         }
         if (m & T_FLOAT) {
-          const v = nm === N_FLOAT ? numShape.float : Number(numShape.plain)
+          const v = numShape.float
           if (v < this.minFloat) {
             this.minFloat = v
             this.minFloatText = decodeField(buf, s, e, this.#encoding)
@@ -341,8 +393,15 @@ export class ColumnProfile {
       if (kind === 0) m &= ~T_TEMPORAL
       else if (kind === 'time') {
         m &= ~(T_DATE | T_TS)
-        if (this.minTime === '' || dtShape.time < this.minTime) this.minTime = dtShape.time
-        if (this.maxTime === '' || dtShape.time > this.maxTime) this.maxTime = dtShape.time
+        const tk = timeKey(dtShape)
+        if (tk < this.minTime) {
+          this.minTime = tk
+          this.minTimeText = timeText(dtShape)
+        }
+        if (tk > this.maxTime) {
+          this.maxTime = tk
+          this.maxTimeText = timeText(dtShape)
+        }
       } else {
         m &= ~T_TIME
         if (kind === 'date') this.sawDate = true
@@ -358,15 +417,21 @@ export class ColumnProfile {
           if ((this.orders & (DT_DMY | DT_MDY)) === 0) m &= ~T_TEMPORAL
         }
         if (m & T_TEMPORAL) {
-          for (let k = 0; k < 3; k++) {
-            const order = k === 0 ? DT_YMD : k === 1 ? DT_DMY : DT_MDY
-            // Year-first values read the same in every order; day-first ones only in the orders they allow.
-            const read = dtShape.orders === DT_YMD ? DT_YMD : order
-            if (read !== DT_YMD && !(dtShape.orders & order)) continue
-            if (k === 0 && dtShape.orders !== DT_YMD) continue
-            const key = kind === 'date' ? isoDate(dtShape, read) : timestampKey(dtShape, read)
-            if (this.minTemporal[k] === '' || key < this.minTemporal[k]!) this.minTemporal[k] = key
-            if (this.maxTemporal[k] === '' || key > this.maxTemporal[k]!) this.maxTemporal[k] = key
+          if (dtShape.orders === DT_YMD) {
+            // Year-first values read the same whatever the order: one key for every slot.
+            const key = temporalKey(dtShape, DT_YMD)
+            for (let k = 0; k < 3; k++) {
+              if (key < this.minTemporal[k]!) this.minTemporal[k] = key
+              if (key > this.maxTemporal[k]!) this.maxTemporal[k] = key
+            }
+          } else {
+            for (let k = 1; k < 3; k++) {
+              const order = k === 1 ? DT_DMY : DT_MDY
+              if (!(dtShape.orders & order)) continue
+              const key = temporalKey(dtShape, order)
+              if (key < this.minTemporal[k]!) this.minTemporal[k] = key
+              if (key > this.maxTemporal[k]!) this.maxTemporal[k] = key
+            }
           }
         }
       }
@@ -390,6 +455,13 @@ export class ColumnProfile {
     this.mask = m
   }
 
+  /** Min/max of a date/timestamp column in one order slot (0 YMD, 1 DMY, 2 MDY), as text. */
+  temporalRange(slot: number, kind: 'date' | 'timestamp'): { min?: string; max?: string } {
+    const lo = this.minTemporal[slot]!
+    const hi = this.maxTemporal[slot]!
+    return Number.isFinite(lo) && Number.isFinite(hi) ? { min: keyText(lo, kind), max: keyText(hi, kind) } : {}
+  }
+
   /** Exact or estimated distinct count of non-null values. */
   distinct(): { count: number; exact: boolean } {
     if (this.#exact) return { count: this.#exact.size, exact: true }
@@ -411,8 +483,8 @@ export class ColumnProfile {
 }
 
 function hasByte(buf: Uint8Array, s: number, e: number, b: number): boolean {
-  const i = buf.indexOf(b, s)
-  return i >= 0 && i < e
+  for (let i = s; i < e; i++) if (buf[i] === b) return true
+  return false
 }
 
 /** `cur` > `prev`: digit strings compare by length then bytes; anything else by bytes. */

@@ -63,8 +63,7 @@ const ORDER_BITS: Record<DateOrder, number> = { YMD: 1, DMY: DT_DMY, MDY: DT_MDY
 function decideTemporal(p: ColumnProfile, order: DateOrder | undefined): Decision {
   const notes: string[] = []
   if (p.mask & T_TIME && !(p.mask & (T_DATE | T_TS))) {
-    const tidy = (v: string): string => v.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')
-    return { type: { kind: 'time' }, format: { kind: 'native' }, min: tidy(p.minTime), max: tidy(p.maxTime), notes }
+    return { type: { kind: 'time' }, format: { kind: 'native' }, min: p.minTimeText, max: p.maxTimeText, notes }
   }
   if (p.sawOffset && (p.sawNoOffset || p.sawDate)) {
     return { type: { kind: 'text' }, format: { kind: 'native' }, notes: ['timestamps with and without a UTC offset are mixed: kept as text (give every value an offset to load it as timestamp with time zone)'] }
@@ -86,10 +85,7 @@ function decideTemporal(p: ColumnProfile, order: DateOrder | undefined): Decisio
     else notes.push(`read as ${ORDER_NAMES[chosen]} (a value with a day > 12 decides it)`)
   }
   const suffix = kind.kind === 'timestamptz' ? '+00' : ''
-  // Drop zero fractions for readability: '10:00:00.000000' → '10:00:00', '.120000' → '.12'.
-  const tidy = (v: string | undefined): string | undefined => v?.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')
-  const min = tidy(p.minTemporal[k])
-  const max = tidy(p.maxTemporal[k])
+  const { min, max } = p.temporalRange(k, kind.kind === 'date' ? 'date' : 'timestamp')
   return { type: kind, format, ...(min && { min: min + suffix }), ...(max && { max: max + suffix }), notes }
 }
 

@@ -25,12 +25,15 @@ export interface DateTimeShape {
   y: number
   a: number
   b: number
-  /** Time part, normalised `HH:MM:SS.ffffff`, or '' for a date. */
-  time: string
+  /** Time part (for timestamps and times). */
+  h: number
+  mi: number
+  sec: number
+  micros: number
 }
 
 export function newDateTimeShape(): DateTimeShape {
-  return { kind: 0, orders: 0, twoDigitYear: false, hasOffset: false, offsetMinutes: 0, y: 0, a: 0, b: 0, time: '' }
+  return { kind: 0, orders: 0, twoDigitYear: false, hasOffset: false, offsetMinutes: 0, y: 0, a: 0, b: 0, h: 0, mi: 0, sec: 0, micros: 0 }
 }
 
 function daysIn(y: number, m: number): number {
@@ -59,16 +62,15 @@ function readInt(buf: Uint8Array, i: number, e: number, max: number): [value: nu
   return [v, k]
 }
 
-/**
- * Parse `HH:MM[:SS[.ffffff]]` at `i`; returns the index after it, or -1. Writes the normalised time to `out.time`.
- */
+/** Parse `HH:MM[:SS[.ffffff]]` at `i`; returns the index after it, or -1. Writes h/mi/sec/micros to `out`. */
 function scanTime(buf: Uint8Array, i: number, e: number, out: DateTimeShape): number {
   const [h, i1] = readInt(buf, i, e, 2)
   if (i1 - i < 1 || i1 >= e || buf[i1] !== 58) return -1
   const [mi, i2] = readInt(buf, i1 + 1, e, 2)
   if (i2 - i1 - 1 !== 2) return -1
   let sec = 0
-  let frac = ''
+  let micros = 0
+  let nonzeroBeyond = false
   let k = i2
   if (k < e && buf[k] === 58) {
     const [s2, i3] = readInt(buf, k + 1, e, 2)
@@ -77,15 +79,23 @@ function scanTime(buf: Uint8Array, i: number, e: number, out: DateTimeShape): nu
     k = i3
     if (k < e && buf[k] === 46) {
       let j = k + 1
-      while (j < e && buf[j]! >= 48 && buf[j]! <= 57) j++
+      let scale = 100000
+      while (j < e && buf[j]! >= 48 && buf[j]! <= 57) {
+        const dgt = buf[j]! - 48
+        if (scale >= 1) micros += dgt * scale
+        else if (dgt > 0) nonzeroBeyond = true
+        scale /= 10
+        j++
+      }
       if (j === k + 1) return -1
-      frac = String.fromCharCode.apply(null, buf.subarray(k + 1, j) as unknown as number[])
       k = j
     }
   }
-  if (h > 24 || mi > 59 || sec > 60 || (h === 24 && (mi > 0 || sec > 0 || /[1-9]/.test(frac)))) return -1
-  const f = frac.length > 6 ? frac.slice(0, 6) : frac.padEnd(6, '0')
-  out.time = `${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(sec).padStart(2, '0')}.${f}`
+  if (h > 24 || mi > 59 || sec > 60 || (h === 24 && (mi > 0 || sec > 0 || micros > 0 || nonzeroBeyond))) return -1
+  out.h = h
+  out.mi = mi
+  out.sec = sec
+  out.micros = Math.round(micros)
   return k
 }
 
@@ -123,7 +133,7 @@ function scanOffset(buf: Uint8Array, i: number, e: number, out: DateTimeShape): 
 export function scanDateTime(buf: Uint8Array, s: number, e: number, out: DateTimeShape): DateTimeShape['kind'] {
   out.kind = 0
   out.hasOffset = false
-  out.time = ''
+  out.h = out.mi = out.sec = out.micros = 0
   const len = e - s
   if (len < 5 || len > 40) return 0
   const c0 = buf[s]!
@@ -184,23 +194,73 @@ export function scanDateTime(buf: Uint8Array, s: number, e: number, out: DateTim
   return 'timestamp'
 }
 
+function p2(n: number): string {
+  return n < 10 ? `0${n}` : String(n)
+}
+
+/** `HH:MM:SS[.ffffff]` of the time part (fraction trimmed). */
+export function timeText(sh: Pick<DateTimeShape, 'h' | 'mi' | 'sec' | 'micros'>): string {
+  const base = `${p2(sh.h)}:${p2(sh.mi)}:${p2(sh.sec)}`
+  return sh.micros === 0 ? base : `${base}.${String(sh.micros).padStart(6, '0').replace(/0+$/, '')}`
+}
+
+/** Month and day of a shape read in one order. */
+function monthDay(sh: DateTimeShape, order: number): [number, number] {
+  return order === DT_DMY ? [sh.b, sh.a] : [sh.a, sh.b]
+}
+
 /** ISO `YYYY-MM-DD` of a shape read in one order. */
 export function isoDate(sh: DateTimeShape, order: number): string {
-  const [m, d] = order === DT_YMD ? [sh.a, sh.b] : order === DT_DMY ? [sh.b, sh.a] : [sh.a, sh.b]
-  return `${String(sh.y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+  const [m, d] = monthDay(sh, order)
+  return `${String(sh.y).padStart(4, '0')}-${p2(m)}-${p2(d)}`
+}
+
+/** Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm: exact, no Date objects). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y
+  const era = Math.floor(yy / 400)
+  const yoe = yy - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}
+
+/** Time of day in microseconds. */
+export function timeKey(sh: Pick<DateTimeShape, 'h' | 'mi' | 'sec' | 'micros'>): number {
+  return ((sh.h * 60 + sh.mi) * 60 + sh.sec) * 1e6 + sh.micros
 }
 
 /**
- * A sortable key for a timestamp read in one order: `YYYY-MM-DD HH:MM:SS.ffffff`, converted to UTC when the
- * value carries an offset (so instants compare correctly across offsets).
+ * A numeric sort key of a date or timestamp read in one order: microseconds since 1970 (UTC when the value has
+ * an offset, so instants compare across offsets). Exact for years 1–9999 (|key| < 2^53).
  */
-export function timestampKey(sh: DateTimeShape, order: number): string {
-  const date = isoDate(sh, order)
-  if (!sh.hasOffset || sh.offsetMinutes === 0) return `${date} ${sh.time}`
-  const [Y, M, D] = date.split('-').map(Number) as [number, number, number]
-  const [hh, mm, rest] = sh.time.split(':') as [string, string, string]
-  const ms = Date.UTC(Y, M - 1, D, Number(hh), Number(mm)) - sh.offsetMinutes * 60_000
-  const u = new Date(ms)
-  const iso = `${String(u.getUTCFullYear()).padStart(4, '0')}-${String(u.getUTCMonth() + 1).padStart(2, '0')}-${String(u.getUTCDate()).padStart(2, '0')}`
-  return `${iso} ${String(u.getUTCHours()).padStart(2, '0')}:${String(u.getUTCMinutes()).padStart(2, '0')}:${rest}`
+export function temporalKey(sh: DateTimeShape, order: number): number {
+  const [m, d] = monthDay(sh, order)
+  const day = daysFromCivil(sh.y, m, d)
+  return day * 86_400e6 + timeKey(sh) - (sh.hasOffset ? sh.offsetMinutes * 60e6 : 0)
+}
+
+/** Render a key from {@link temporalKey} back to text: a date, or `YYYY-MM-DD HH:MM:SS[.f]` (UTC for offsets). */
+export function keyText(key: number, kind: 'date' | 'timestamp'): string {
+  const day = Math.floor(key / 86_400e6)
+  let rest = key - day * 86_400e6
+  // civil from days (inverse of daysFromCivil)
+  const z = day + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+  const date = `${String(y).padStart(4, '0')}-${p2(m)}-${p2(d)}`
+  if (kind === 'date') return date
+  const micros = rest % 1e6
+  rest = (rest - micros) / 1e6
+  const sec = rest % 60
+  rest = (rest - sec) / 60
+  const mi = rest % 60
+  const h = (rest - mi) / 60
+  return `${date} ${timeText({ h, mi, sec, micros })}`
 }

@@ -32,10 +32,17 @@ export interface NumberShape {
   deccUnambiguous: boolean
   /** The float's value (for min/max of double precision columns). */
   float: number
+  /** Approximate value of the plain reading, always set: a cheap filter before exact min/max comparisons. */
+  approx: number
+  /** Approximate values of the ',' readings (same filter role as `approx`). */
+  deccApprox: number
+  decgApprox: number
+  /** True when `plain`/`decc`/`decg` are not filled yet (fast path): call {@link materialize} first. */
+  lazy: boolean
 }
 
 export function newNumberShape(): NumberShape {
-  return { mask: 0, plain: '', decc: '', decg: '', intDigits: 0, scale: 0, deccIntDigits: 0, deccScale: 0, decgIntDigits: 0, decgScale: 0, deccUnambiguous: false, float: 0 }
+  return { mask: 0, plain: '', decc: '', decg: '', intDigits: 0, scale: 0, deccIntDigits: 0, deccScale: 0, decgIntDigits: 0, decgScale: 0, deccUnambiguous: false, float: 0, approx: 0, deccApprox: 0, decgApprox: 0, lazy: false }
 }
 
 const D0 = 48
@@ -83,23 +90,24 @@ export function scanNumber(buf: Uint8Array, s: number, e: number, out: NumberSha
   }
   let dots = 0
   let commas = 0
-  let lastSep = 0
   let expAt = -1
   let digits = 0
+  let v = 0
+  let dotAt = -1
   for (let k = i; k < e; k++) {
     const c = buf[k]!
     if (isDigit(c)) {
       digits++
+      v = v * 10 + (c - D0)
       continue
     }
     if (c === 46) {
       dots++
-      lastSep = 46
+      dotAt = k
       continue
     }
     if (c === 44) {
       commas++
-      lastSep = 44
       continue
     }
     if ((c === 101 || c === 69) && expAt < 0 && k > i) {
@@ -110,6 +118,34 @@ export function scanNumber(buf: Uint8Array, s: number, e: number, out: NumberSha
     return 0
   }
   if (digits === 0 || e - i > 1000) return 0
+  // Fast paths, no string built: a plain integer, or a plain '.' decimal.
+  if (expAt < 0 && commas === 0 && dots <= 1) {
+    const intLen = dots === 0 ? e - i : dotAt - i
+    const scale = dots === 0 ? 0 : e - dotAt - 1
+    if (intLen > 1 && buf[i] === D0) return 0 // leading zero: an identifier, not a number
+    if (dots === 1 && (scale === 0 && intLen === 0)) return 0
+    let sig = intLen
+    for (let k = i; k < i + intLen && buf[k] === D0; k++) sig--
+    out.intDigits = sig
+    out.scale = scale
+    out.approx = (neg ? -v : v) / 10 ** scale
+    out.float = out.approx
+    out.deccApprox = out.decgApprox = out.approx
+    out.lazy = true
+    if (dots === 0) {
+      out.deccIntDigits = out.decgIntDigits = sig
+      out.deccScale = out.decgScale = 0
+      out.deccUnambiguous = false
+      out.mask = N_INT | N_DEC | N_FLOAT | N_DECC | N_DECG
+      return out.mask
+    }
+    // '1.234' may also be a '.'-grouped integer (decimal comma files): decided by the slow path below.
+    if (!(scale === 3 && intLen >= 1 && intLen <= 3)) {
+      out.mask = N_DEC | N_FLOAT
+      return out.mask
+    }
+  }
+  out.lazy = false
   const text = String.fromCharCode.apply(null, buf.subarray(i, e) as unknown as number[])
   if (expAt >= 0) {
     // Exponent: only a float reading; mantissa must be a plain (dot) decimal without leading zeros.
@@ -117,6 +153,7 @@ export function scanNumber(buf: Uint8Array, s: number, e: number, out: NumberSha
     if (!m || (m[1] === '' && !m[2]) || commas > 0) return 0
     if (m[1]!.length > 1 && m[1]!.charCodeAt(0) === D0) return 0
     out.float = Number((neg ? '-' : '') + text)
+    out.approx = out.float
     if (!Number.isFinite(out.float)) return 0
     out.mask = N_FLOAT
     return out.mask
@@ -145,6 +182,7 @@ export function scanNumber(buf: Uint8Array, s: number, e: number, out: NumberSha
         out.intDigits = significant(int).length
         out.scale = frac.length
         out.float = Number(out.plain)
+        out.approx = out.float
       }
     }
     // Decimal comma with optional '.' grouping: last separator ',' (decimal) or only '.' groups.
@@ -162,6 +200,7 @@ export function scanNumber(buf: Uint8Array, s: number, e: number, out: NumberSha
           out.deccIntDigits = significant(int).length
           out.deccScale = frac.length
           // Unambiguous when it cannot be a ','-grouped integer: both separators, or a decimal part that is not 3 digits.
+          out.deccApprox = Number(out.decc)
           out.deccUnambiguous = (commas === 1 && grouped) || (commas === 1 && frac.length !== 3) || (commas === 0 && grouped && groups.length > 2)
         }
       }
@@ -179,12 +218,27 @@ export function scanNumber(buf: Uint8Array, s: number, e: number, out: NumberSha
           out.decg = normalise(neg, int, frac)
           out.decgIntDigits = significant(int).length
           out.decgScale = frac.length
+          out.decgApprox = Number(out.decg)
         }
       }
     }
   }
   out.mask = mask
   return mask
+}
+
+/** Fill `plain`, `decc` and `decg` after a fast-path scan of `buf[s, e)`. */
+export function materialize(out: NumberShape, buf: Uint8Array, s: number, e: number): void {
+  if (!out.lazy) return
+  let i = s
+  const neg = buf[i] === 45
+  if (neg || buf[i] === 43) i++
+  const text = String.fromCharCode.apply(null, buf.subarray(i, e) as unknown as number[])
+  const dot = text.indexOf('.')
+  out.plain = dot < 0 ? normalise(neg, text, '') : normalise(neg, text.slice(0, dot), text.slice(dot + 1))
+  out.decc = out.plain
+  out.decg = out.plain
+  out.lazy = false
 }
 
 /** Compare two normalised decimal strings (`-12.5`, `3`, `0.001`) exactly. */

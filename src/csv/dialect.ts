@@ -70,24 +70,40 @@ function modeOf(xs: number[]): { value: number; share: number } {
   return { value: best, share: xs.length ? bestN / xs.length : 0 }
 }
 
-const TYPED = /^(?:[+-]?(?:\d+(?:[.,]\d+)*|\d*[.,]\d+)(?:[eE][+-]?\d+)?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T].*)?|true|false|t|f|yes|no|y|n|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
+const NUMBER = /^[+-]?(?:\d+(?:[.,]\d+)*|\d*[.,]\d+)(?:[eE][+-]?\d+)?$/
+const DATE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T].*)?$/
+const BOOL = /^(?:true|false|t|f|yes|no|y|n)$/i
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Header decision on sample rows (first row = candidate header). */
+/** The value family a cell looks like, for header detection only. */
+function family(v: string): 'number' | 'date' | 'bool' | 'uuid' | 'text' {
+  if (NUMBER.test(v)) return 'number'
+  if (DATE.test(v)) return 'date'
+  if (BOOL.test(v)) return 'bool'
+  if (UUID.test(v)) return 'uuid'
+  return 'text'
+}
+
+/**
+ * Header decision on sample rows (first row = candidate header): every column whose body values share one
+ * non-text family votes "header" when the first cell is of another family, "no header" when it is of the same.
+ * With no typed column, a header has non-empty, distinct cells that do not recur in their column.
+ */
 export function looksLikeHeader(rows: readonly (readonly string[])[]): boolean {
   if (rows.length === 0) return false
   const head = rows[0]!
   const body = rows.slice(1)
-  if (head.some((h) => h.trim() === '')) {
-    // An empty cell is unusual in a header but happens (index columns); decide on the typed test alone.
-  }
+  let yes = 0
+  let no = 0
   for (let c = 0; c < head.length; c++) {
     const values = body.map((r) => r[c] ?? '').filter((v) => v !== '' && v !== 'NULL' && v !== '\\N')
     if (values.length === 0) continue
-    const allTyped = values.every((v) => TYPED.test(v))
-    if (allTyped && !TYPED.test(head[c] ?? '') && (head[c] ?? '') !== '') return true
-    if (allTyped && TYPED.test(head[c] ?? '')) return false
+    const f = family(values[0]!)
+    if (f === 'text' || !values.every((v) => family(v) === f)) continue
+    if (family(head[c] ?? '') === f) no++
+    else if ((head[c] ?? '') !== '') yes++
   }
-  // All text: a header has non-empty, distinct cells that do not recur in their column.
+  if (yes + no > 0) return yes > no
   const cells = head.map((h) => h.trim())
   if (cells.some((h) => h === '')) return false
   if (new Set(cells.map((h) => h.toLowerCase())).size !== cells.length) return false

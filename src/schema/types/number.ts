@@ -141,7 +141,10 @@ export function scanNumber(buf: Uint8Array, s: number, e: number, out: NumberSha
     }
     // '1.234' may also be a '.'-grouped integer (decimal comma files): decided by the slow path below.
     if (!(scale === 3 && intLen >= 1 && intLen <= 3)) {
-      out.mask = N_DEC | N_FLOAT
+      // A plain decimal is also a ','-grouped number that happens to have no group separator.
+      out.decgIntDigits = sig
+      out.decgScale = scale
+      out.mask = N_DEC | N_FLOAT | N_DECG
       return out.mask
     }
   }

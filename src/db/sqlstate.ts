@@ -67,7 +67,17 @@ export function serverFields(e: DriverError): ServerErrorFields {
  * become `LOCK_TIMEOUT` (exit 3); other server errors `DATABASE_ERROR` unless `code` says otherwise.
  */
 export function wrapDbError(e: unknown, where: ErrorLocation = {}, code?: ErrorCode): DataMigrateError {
-  if (e instanceof DataMigrateError) return e
+  if (e instanceof DataMigrateError) {
+    // Already wrapped by the driver layer: add the place (file, line, statement) when the caller knows it.
+    const merged = { ...where, ...e.where }
+    if (Object.keys(merged).length === Object.keys(e.where).length && (code === undefined || code === e.code)) return e
+    return new DataMigrateError(code ?? e.code, e.message, {
+      where: merged,
+      cause: e.cause ?? e,
+      ...(e.hint !== undefined && { hint: e.hint }),
+      ...(e.server !== undefined && { server: e.server }),
+    })
+  }
   if (isDriverError(e)) {
     const fields = serverFields(e)
     const c: ErrorCode = code ?? (e.code === SQLSTATE.lockNotAvailable ? 'LOCK_TIMEOUT' : 'DATABASE_ERROR')

@@ -2,11 +2,12 @@
  * `generate`: read a CSV in one streaming pass, infer a PostgreSQL schema from every row, and write the forward
  * migration (CREATE TABLE + load), its rollback and its validation queries, atomically.
  */
-import { openSync, readSync, closeSync } from 'node:fs'
+import { openSync, readSync, closeSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { scanCsv } from '../csv/read.js'
 import type { Encoding } from '../csv/record.js'
 import { createInference } from '../schema/infer.js'
+import { createParallelInference, parallelWorthIt, type ParallelInference } from '../schema/parallel.js'
 import { validateTableName } from '../schema/identifiers.js'
 import type { DateOrder, InferredSchema } from '../schema/model.js'
 import { renderType } from '../schema/model.js'
@@ -125,28 +126,51 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const table = validateTableName(options.table)
   const dbSchema = validateTableName(options.schema ?? 'public')
   const sourceAbs = resolve(cwd, options.source)
-  const inference: { current?: ReturnType<typeof createInference> } = {}
-  const summary = await scanCsv(
-    sourceAbs,
-    {
-      ...(options.delimiter !== undefined && { delimiter: options.delimiter }),
-      ...(options.quote !== undefined && { quote: options.quote }),
-      ...(options.header !== undefined && { header: options.header }),
-      ...(options.encoding !== undefined && { encoding: options.encoding }),
-    },
-    (dialect, headerNames) => {
-      inference.current = createInference(dialect, headerNames, {
-        table,
-        ...(options.dateOrder !== undefined && { dateOrder: options.dateOrder }),
-        ...(options.nullTokens !== undefined && { nullTokens: options.nullTokens }),
-        ...(options.primaryKey !== undefined && { primaryKey: options.primaryKey }),
-        ...(options.varchar !== undefined && { varchar: options.varchar }),
-      })
-      return inference.current
-    },
-  )
-  if (!inference.current) throw new DataMigrateError('INTERNAL', 'the scanner produced no records sink')
-  const schema: InferredSchema = inference.current.finish({ records: summary.records, bytes: summary.bytes })
+  const inference: { current?: ReturnType<typeof createInference>; parallel?: ParallelInference } = {}
+  const inferOptions = {
+    table,
+    ...(options.dateOrder !== undefined && { dateOrder: options.dateOrder }),
+    ...(options.nullTokens !== undefined && { nullTokens: options.nullTokens }),
+    ...(options.primaryKey !== undefined && { primaryKey: options.primaryKey }),
+    ...(options.varchar !== undefined && { varchar: options.varchar }),
+  }
+  let fileBytes = 0
+  try {
+    fileBytes = statSync(sourceAbs).size
+  } catch {
+    // scanCsv reports a missing or unreadable file with its own error
+  }
+  let schema: InferredSchema
+  try {
+    const summary = await scanCsv(
+      sourceAbs,
+      {
+        displayName: options.source,
+        ...(options.delimiter !== undefined && { delimiter: options.delimiter }),
+        ...(options.quote !== undefined && { quote: options.quote }),
+        ...(options.header !== undefined && { header: options.header }),
+        ...(options.encoding !== undefined && { encoding: options.encoding }),
+        onBytes: (chunk) => inference.parallel?.bytes(chunk),
+      },
+      (dialect, headerNames) => {
+        // Called again when a late invalid UTF-8 byte restarts the pass as Windows-1252.
+        inference.parallel?.abort()
+        inference.parallel = undefined
+        if (parallelWorthIt(fileBytes, headerNames.length)) {
+          inference.parallel = createParallelInference(dialect, headerNames, inferOptions)
+          return inference.parallel
+        }
+        inference.current = createInference(dialect, headerNames, inferOptions)
+        return inference.current
+      },
+    )
+    const sum = { records: summary.records, bytes: summary.bytes }
+    if (inference.parallel) schema = await inference.parallel.finish(sum)
+    else if (inference.current) schema = inference.current.finish(sum)
+    else throw new DataMigrateError('INTERNAL', 'the scanner produced no records sink')
+  } finally {
+    inference.parallel?.abort()
+  }
 
   const now = options.now ?? new Date()
   const stamp = fileStamp(now)

@@ -20,6 +20,8 @@ export interface ReadOptions {
   readonly encoding?: string
   /** The name errors give for the file (default: the path). */
   readonly displayName?: string
+  /** Called with every byte chunk the scanner gets (after BOM stripping and transcoding); may ask to wait. */
+  readonly onBytes?: (chunk: Uint8Array) => Promise<void> | undefined
 }
 
 const SAMPLE_BYTES = 1 << 20
@@ -129,6 +131,7 @@ async function scanOnce(path: string, options: ReadOptions, forced: Encoding | u
 
   let checking = validator !== undefined && encoding === 'utf-8'
   scanner.push(sample)
+  await options.onBytes?.(sample)
   let offset = sample.length + (hasBom ? bom.length : 0)
   if (!done) {
     for (;;) {
@@ -145,6 +148,8 @@ async function scanOnce(path: string, options: ReadOptions, forced: Encoding | u
         return { kind: 'retry' }
       }
       scanner.push(chunk)
+      const wait = options.onBytes?.(chunk)
+      if (wait) await wait
       offset += chunk.length
     }
   }

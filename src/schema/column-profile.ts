@@ -7,6 +7,7 @@ import { N_DEC, N_DECC, N_DECG, N_FLOAT, N_INT, compareDecimal, materialize, new
 import { DT_DMY, DT_MDY, DT_YMD, newDateTimeShape, scanDateTime, temporalKey, timeKey, timeText, keyText } from './types/date-time.js'
 import { decodeField } from '../csv/encoding.js'
 import type { Encoding } from '../csv/record.js'
+import { HashSet } from './hash-set.js'
 
 // Candidate bits of a column.
 export const T_BOOL = 1 << 0
@@ -126,6 +127,60 @@ function compareBytes(a: Uint8Array, buf: Uint8Array, s: number, e: number): num
 const numShape = newNumberShape()
 const dtShape = newDateTimeShape()
 
+type Range = { min?: string; max?: string }
+
+/**
+ * Everything inference decides from, as plain data: what a {@link ColumnProfile} knows at the end of a pass.
+ * Plain so it can cross a worker boundary (the parallel pass infers half the columns in a worker thread).
+ */
+export interface ProfileSnapshot {
+  readonly index: number
+  readonly mask: number
+  readonly rows: number
+  readonly nulls: number
+  readonly quotedEmpty: number
+  readonly nullTokensSeen: readonly string[]
+  readonly maxLength: number
+  readonly intDigits: number
+  readonly scale: number
+  readonly minPlain: string
+  readonly maxPlain: string
+  readonly deccIntDigits: number
+  readonly deccScale: number
+  readonly minDecc: string
+  readonly maxDecc: string
+  readonly deccUnambiguous: boolean
+  readonly deccGrouped: boolean
+  readonly decgIntDigits: number
+  readonly decgScale: number
+  readonly minDecg: string
+  readonly maxDecg: string
+  readonly minFloatText: string
+  readonly maxFloatText: string
+  readonly sawExponent: boolean
+  readonly leadingZeroExample: string
+  readonly orders: number
+  readonly dayFirstValues: number
+  readonly twoDigitYear: boolean
+  readonly sawDate: boolean
+  readonly sawTimestamp: boolean
+  readonly sawOffset: boolean
+  readonly sawNoOffset: boolean
+  readonly minTimeText: string
+  readonly maxTimeText: string
+  /** Min/max per order slot (YMD, DMY, MDY), rendered as dates and as timestamps. */
+  readonly temporal: { readonly date: readonly Range[]; readonly timestamp: readonly Range[] }
+  readonly distinct: number
+  readonly distinctExact: boolean
+  readonly allowed: readonly string[] | undefined
+  readonly text: Range
+  readonly uniqueCandidate: boolean
+  readonly uniqueExact: boolean
+  readonly firstTextLine: number
+  readonly firstTextValue: string
+  readonly typedValues: number
+}
+
 /** Running facts of one column. */
 export class ColumnProfile {
   readonly index: number
@@ -198,10 +253,12 @@ export class ColumnProfile {
   // uniqueness (only while never null)
   uniqueCandidate = true
   uniqueExact = true
-  #prev: Uint8Array | undefined
+  /** The previous value's bytes (reused buffer) while the column is in increasing order. */
+  #prev = new Uint8Array(32)
+  #prevLen = -1
   #ordered = true
   #head: number[] = []
-  #seen: Set<number> | undefined
+  #seen: HashSet | undefined
   /** `set`: remember hashes (key-like columns); `order`: only prove uniqueness by increasing order. */
   readonly trackUniqueness: 'set' | 'order'
 
@@ -268,14 +325,16 @@ export class ColumnProfile {
   #unique(h: number, buf: Uint8Array, s: number, e: number): void {
     // While values keep increasing they are distinct without being remembered.
     if (this.#ordered) {
-      const prev = this.#prev
-      if (prev === undefined || increasing(prev, buf, s, e)) {
-        this.#prev = buf.slice(s, e)
+      if (this.#prevLen < 0 || increasing(this.#prev, this.#prevLen, buf, s, e)) {
+        const n = e - s
+        if (n > this.#prev.length) this.#prev = new Uint8Array(Math.max(n, this.#prev.length * 2))
+        this.#prev.set(buf.subarray(s, e))
+        this.#prevLen = n
         if (this.trackUniqueness === 'set' && this.#head.length < HEAD_MAX) this.#head.push(h)
         return
       }
       this.#ordered = false
-      this.#prev = undefined
+      this.#prevLen = -1
       if (this.trackUniqueness === 'order') {
         this.uniqueCandidate = false
         return
@@ -283,19 +342,20 @@ export class ColumnProfile {
       // Key-like column out of order: from now on remember hashes. When the ordered run was short its hashes
       // were kept and the check stays exact; after a long run a repeat of an early value could go unseen, so
       // uniqueness is then assumed (the primary key constraint enforces it at load).
-      this.#seen = new Set(this.#head)
+      this.#seen = new HashSet(this.#head.length)
+      for (const x of this.#head) this.#seen.add(x)
       if (this.#head.length >= HEAD_MAX) this.uniqueExact = false
       this.#head = []
     }
     const seen = this.#seen
     if (!seen) return
-    if (seen.has(h)) {
-      this.uniqueCandidate = false
-      this.#seen = undefined
-    } else if (seen.size >= UNIQUE_SET_MAX) {
+    if (seen.size >= UNIQUE_SET_MAX) {
       this.#seen = undefined
       this.uniqueExact = false
-    } else seen.add(h)
+    } else if (!seen.add(h)) {
+      this.uniqueCandidate = false
+      this.#seen = undefined
+    }
   }
 
   #classify(buf: Uint8Array, s: number, e: number, recordNo: number): void {
@@ -455,6 +515,29 @@ export class ColumnProfile {
     this.mask = m
   }
 
+  /** The final facts as plain data. */
+  snapshot(): ProfileSnapshot {
+    const d = this.distinct()
+    return {
+      index: this.index, mask: this.mask, rows: this.rows, nulls: this.nulls, quotedEmpty: this.quotedEmpty,
+      nullTokensSeen: [...this.nullTokensSeen], maxLength: this.maxLength, intDigits: this.intDigits, scale: this.scale,
+      minPlain: this.minPlain, maxPlain: this.maxPlain, deccIntDigits: this.deccIntDigits, deccScale: this.deccScale,
+      minDecc: this.minDecc, maxDecc: this.maxDecc, deccUnambiguous: this.deccUnambiguous, deccGrouped: this.deccGrouped,
+      decgIntDigits: this.decgIntDigits, decgScale: this.decgScale, minDecg: this.minDecg, maxDecg: this.maxDecg,
+      minFloatText: this.minFloatText, maxFloatText: this.maxFloatText, sawExponent: this.sawExponent,
+      leadingZeroExample: this.leadingZeroExample, orders: this.orders, dayFirstValues: this.dayFirstValues,
+      twoDigitYear: this.twoDigitYear, sawDate: this.sawDate, sawTimestamp: this.sawTimestamp, sawOffset: this.sawOffset,
+      sawNoOffset: this.sawNoOffset, minTimeText: this.minTimeText, maxTimeText: this.maxTimeText,
+      temporal: {
+        date: [0, 1, 2].map((k) => this.temporalRange(k, 'date')),
+        timestamp: [0, 1, 2].map((k) => this.temporalRange(k, 'timestamp')),
+      },
+      distinct: d.count, distinctExact: d.exact, allowed: this.allowedValues(), text: this.textRange(),
+      uniqueCandidate: this.uniqueCandidate, uniqueExact: this.uniqueExact, firstTextLine: this.firstTextLine,
+      firstTextValue: this.firstTextValue, typedValues: this.typedValues,
+    }
+  }
+
   /** Min/max of a date/timestamp column in one order slot (0 YMD, 1 DMY, 2 MDY), as text. */
   temporalRange(slot: number, kind: 'date' | 'timestamp'): { min?: string; max?: string } {
     const lo = this.minTemporal[slot]!
@@ -487,15 +570,20 @@ function hasByte(buf: Uint8Array, s: number, e: number, b: number): boolean {
   return false
 }
 
-/** `cur` > `prev`: digit strings compare by length then bytes; anything else by bytes. */
-function increasing(prev: Uint8Array, buf: Uint8Array, s: number, e: number): boolean {
-  let digits = prev.length > 0 && e > s
+/** `cur` > `prev` (first `plen` bytes): digit strings compare by length then bytes; anything else by bytes. */
+function increasing(prev: Uint8Array, plen: number, buf: Uint8Array, s: number, e: number): boolean {
+  let digits = plen > 0 && e > s
   if (digits) {
-    for (let i = 0; i < prev.length; i++) if (prev[i]! < 48 || prev[i]! > 57) { digits = false; break }
+    for (let i = 0; i < plen; i++) if (prev[i]! < 48 || prev[i]! > 57) { digits = false; break }
   }
   if (digits) {
     for (let i = s; i < e; i++) if (buf[i]! < 48 || buf[i]! > 57) { digits = false; break }
   }
-  if (digits && prev.length !== e - s) return e - s > prev.length
-  return compareBytes(prev, buf, s, e) < 0
+  if (digits && plen !== e - s) return e - s > plen
+  const n = Math.min(plen, e - s)
+  for (let i = 0; i < n; i++) {
+    const d = prev[i]! - buf[s + i]!
+    if (d !== 0) return d < 0
+  }
+  return plen < e - s
 }

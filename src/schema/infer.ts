@@ -8,7 +8,7 @@ import type { CsvDialect, RecordSink } from '../csv/record.js'
 import type { ColumnType, DateOrder, InferOptions, InferredColumn, InferredSchema, ValueFormat } from './model.js'
 import { columnNames } from './identifiers.js'
 import {
-  ColumnProfile, T_BOOL, T_DATE, T_DEC, T_DECC, T_DECG, T_FLOAT, T_INT, T_JSON, T_TIME, T_TS, T_UUID,
+  ColumnProfile, T_BOOL, T_DATE, T_DEC, T_DECC, T_DECG, T_FLOAT, T_INT, T_JSON, T_TIME, T_TS, T_UUID, type ProfileSnapshot,
 } from './column-profile.js'
 import { DT_DMY, DT_MDY } from './types/date-time.js'
 import { choosePrimaryKey } from './primary-key.js'
@@ -20,7 +20,10 @@ const KEY_NAME = /(^id$|_id$|^uuid$|_uuid$|^code$|_code$|^key$|_key$|_nr$|^nr$|_
 
 /** A sink that infers; call `finish` with the scan summary once the file is read. */
 export interface Inference extends RecordSink {
-  finish(summary: { records: number; bytes: number }): InferredSchema
+  /** The facts of the columns this sink profiled. */
+  snapshots(): ProfileSnapshot[]
+  /** Decide the schema; `others` are snapshots of columns profiled elsewhere (a worker thread). */
+  finish(summary: { records: number; bytes: number }, others?: readonly ProfileSnapshot[]): InferredSchema
 }
 
 function tokenBytes(t: string): Uint8Array {
@@ -60,7 +63,7 @@ interface Decision {
 const ORDER_NAMES: Record<number, DateOrder> = { [DT_DMY]: 'DMY', [DT_MDY]: 'MDY' }
 const ORDER_BITS: Record<DateOrder, number> = { YMD: 1, DMY: DT_DMY, MDY: DT_MDY }
 
-function decideTemporal(p: ColumnProfile, order: DateOrder | undefined): Decision {
+function decideTemporal(p: ProfileSnapshot, order: DateOrder | undefined): Decision {
   const notes: string[] = []
   if (p.mask & T_TIME && !(p.mask & (T_DATE | T_TS))) {
     return { type: { kind: 'time' }, format: { kind: 'native' }, min: p.minTimeText, max: p.maxTimeText, notes }
@@ -85,11 +88,11 @@ function decideTemporal(p: ColumnProfile, order: DateOrder | undefined): Decisio
     else notes.push(`read as ${ORDER_NAMES[chosen]} (a value with a day > 12 decides it)`)
   }
   const suffix = kind.kind === 'timestamptz' ? '+00' : ''
-  const { min, max } = p.temporalRange(k, kind.kind === 'date' ? 'date' : 'timestamp')
+  const { min, max } = p.temporal[kind.kind === 'date' ? 'date' : 'timestamp'][k]!
   return { type: kind, format, ...(min && { min: min + suffix }), ...(max && { max: max + suffix }), notes }
 }
 
-function decide(p: ColumnProfile, delimiter: string, order: DateOrder | undefined, varchar: boolean): Decision {
+function decide(p: ProfileSnapshot, delimiter: string, order: DateOrder | undefined, varchar: boolean): Decision {
   const m = p.mask
   const notes: string[] = []
   if (p.rows - p.nulls - p.quotedEmpty === 0) {
@@ -123,7 +126,7 @@ function decide(p: ColumnProfile, delimiter: string, order: DateOrder | undefine
   if (m & T_JSON) return { type: { kind: 'jsonb' }, format: { kind: 'native' }, notes }
   if (p.leadingZeroExample) notes.push(`leading zeros (e.g. ${p.leadingZeroExample}): kept as text so they are not lost`)
   else if (p.firstTextLine > 0) notes.push(`${p.typedValues} value(s) looked typed until record ${p.firstTextLine} (${JSON.stringify(p.firstTextValue)}): text`)
-  const r = p.textRange()
+  const r = p.text
   const type: ColumnType = varchar ? { kind: 'varchar', length: Math.max(1, Math.ceil(p.maxLength / 10) * 10) } : { kind: 'text' }
   return { type, format: { kind: 'native' }, ...r, notes }
 }
@@ -137,7 +140,7 @@ function decide(p: ColumnProfile, delimiter: string, order: DateOrder | undefine
  * const schema = inf.finish({ records, bytes })
  * ```
  */
-export function createInference(dialect: CsvDialect, headerNames: readonly string[], options: InferOptions = {}): Inference {
+export function createInference(dialect: CsvDialect, headerNames: readonly string[], options: InferOptions = {}, columns?: readonly number[]): Inference {
   const names = columnNames(headerNames)
   const allowedMax = options.allowedSetMax ?? 20
   let setTracked = 0
@@ -153,9 +156,12 @@ export function createInference(dialect: CsvDialect, headerNames: readonly strin
   const minTok = Math.min(...tokenBufs.map((t) => t.length))
   const maxTok = Math.max(...tokenBufs.map((t) => t.length))
 
+  // The columns this sink profiles (all, or a share when the pass runs in parallel).
+  const mine = Int32Array.from(columns ?? headerNames.map((_, i) => i))
   return {
-    record(buf, start, end, quoted, count, _line, recordNo) {
-      for (let i = 0; i < count; i++) {
+    record(buf, start, end, quoted, _count, _line, recordNo) {
+      for (let j = 0; j < mine.length; j++) {
+        const i = mine[j]!
         const s = start[i]!
         const e = end[i]!
         const p = profiles[i]!
@@ -182,9 +188,21 @@ export function createInference(dialect: CsvDialect, headerNames: readonly strin
       }
     },
 
-    finish(summary) {
+    snapshots() {
+      return Array.from(mine, (i) => profiles[i]!.snapshot())
+    },
+
+    finish(summary, others = []) {
       const fileNotes: string[] = []
-      const decisions = profiles.map((p) => decide(p, dialect.delimiter, options.dateOrder, options.varchar ?? false))
+      const byIndex = new Map<number, ProfileSnapshot>()
+      for (const o of others) byIndex.set(o.index, o)
+      for (const i of mine) byIndex.set(i, profiles[i]!.snapshot())
+      const snaps = headerNames.map((_, i) => {
+        const sn = byIndex.get(i)
+        if (!sn) throw new Error(`no profile for column ${i + 1}`)
+        return sn
+      })
+      const decisions = snaps.map((p) => decide(p, dialect.delimiter, options.dateOrder, options.varchar ?? false))
       // Columns whose day/month order is open take the order other columns of the file proved.
       const proven = new Set<DateOrder>()
       decisions.forEach((d) => {
@@ -194,19 +212,19 @@ export function createInference(dialect: CsvDialect, headerNames: readonly strin
         if (d.openOrders === undefined) return
         if (proven.size === 1) {
           const o = [...proven][0]!
-          decisions[i] = decideTemporal(profiles[i]!, o)
+          decisions[i] = decideTemporal(snaps[i]!, o)
           decisions[i]!.notes.push(`day/month order taken from other date columns of the file (${o})`)
         } else {
           d.notes.push('dates where every day and month are ≤ 12 are ambiguous (D/M/Y or M/D/Y?): kept as text; pass --date-order DMY or MDY')
         }
       })
-      const columns: InferredColumn[] = profiles.map((p, i) => {
+      const columns: InferredColumn[] = snaps.map((p, i) => {
         const d = decisions[i]!
         const isText = d.type.kind === 'text' || d.type.kind === 'varchar'
         const nulls = p.nulls + (isText ? 0 : p.quotedEmpty)
-        const dist = p.distinct()
+        const dist = { count: p.distinct, exact: p.distinctExact }
         const distinct = dist.count + (isText && p.quotedEmpty > 0 ? 1 : 0)
-        const allowed = p.allowedValues()
+        const allowed = p.allowed
         const allowedOk = allowed !== undefined && d.format.kind === 'native' && !['boolean', 'date', 'timestamp', 'timestamptz', 'time', 'jsonb', 'double precision'].includes(d.type.kind) &&
           distinct <= allowedMax && summary.records >= 20 && distinct <= Math.max(2, summary.records * 0.05) && !(isText && p.quotedEmpty > 0)
         return {

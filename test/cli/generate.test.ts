@@ -117,3 +117,23 @@ describe('cli: generate', () => {
     expect(fwd).not.toMatch(/DROP TABLE x/)
   })
 })
+
+describe('cli: generate on both cores', () => {
+  it('a large file is profiled in parallel with the same result as one thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-gen-par-'))
+    const { execFileSync } = await import('node:child_process')
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/gen-orders.ts'), join(dir, 'big.csv'), '130000'], { cwd: ROOT })
+    const one = await runCli(['generate', '--source', 'big.csv', '--table', 'big', '--out', 'one', '--json'], { cwd: dir, env: { DATA_MIGRATE_THREADS: '1' } })
+    const two = await runCli(['generate', '--source', 'big.csv', '--table', 'big', '--out', 'two', '--json'], { cwd: dir })
+    expect(one.code).toBe(0)
+    expect(two.code).toBe(0)
+    const strip = (s: string): unknown => {
+      const j = JSON.parse(s) as Record<string, unknown>
+      delete j.files
+      delete j.durationMs
+      return j
+    }
+    expect(strip(two.stdout)).toEqual(strip(one.stdout))
+    expect((JSON.parse(two.stdout) as { rows: number }).rows).toBe(130000)
+  }, 60_000)
+})

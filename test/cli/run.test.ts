@@ -73,5 +73,22 @@ for (const backend of BACKENDS) {
         await db.close()
       }
     })
+  
+    it('SIGKILL of the process leaves the database as before the run', async () => {
+      mkdirSync(join(dir, 'm3'))
+      writeFileSync(join(dir, 'm3/003_killed.sql'), 'CREATE TABLE killed (x int);\nINSERT INTO killed VALUES (1);\nSELECT pg_sleep(30);\n')
+      writeFileSync(join(dir, 'm3/003_killed_rollback.sql'), 'DROP TABLE IF EXISTS killed;\n')
+      const child = spawn(process.execPath, [BIN, 'run', '--migration', 'm3/003_killed.sql', '--database', t.url], { cwd: dir })
+      await new Promise((r) => setTimeout(r, 2500))
+      child.kill('SIGKILL')
+      await new Promise((r) => child.on('close', r))
+      // The server rolls the open transaction back; PGlite's lock file is stale and its WAL replays on open.
+      const db = await t.open()
+      try {
+        expect((await db.query(`SELECT to_regclass('killed')::text AS t`)).rows).toEqual([{ t: null }])
+      } finally {
+        await db.close()
+      }
+    }, 90_000)
   })
 }

@@ -40,7 +40,7 @@ const styleArb = fc.record({
   nullToken: fc.constantFrom('', 'NULL', '\\N'),
 })
 
-function csvOf(rows: Row[], style: { dates: string; decimalComma: boolean; bools: string[]; nullToken: string }): string {
+function csvOf(rows: Row[], style: { dates: string; decimalComma: boolean; bools: readonly string[]; nullToken: string }): string {
   const d = style.decimalComma ? ';' : ','
   const q = (s: string): string => (/[",;\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s)
   const lines = ['n,amount,day,at,flag,note'.replace(/,/g, d)]

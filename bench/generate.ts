@@ -7,7 +7,7 @@
  * Needs the PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and psql.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
 
@@ -34,10 +34,14 @@ function runGenerate(file: string, table: string): { ms: number; rssMB: number; 
   const script = `
     import { generate } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))}
     const t = performance.now()
-    const r = await generate({ source: ${JSON.stringify(file)}, table: ${JSON.stringify(table)}, out: ${JSON.stringify(out)}, cwd: ${JSON.stringify(ROOT)} })
+    const r = await generate({ source: ${JSON.stringify(file)}, table: ${JSON.stringify(table)}, out: ${JSON.stringify(join(out, 'm'))}, cwd: ${JSON.stringify(ROOT)} })
     const ms = performance.now() - t
     console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, strategy: r.load.strategy }))`
-  const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 })
+  const scriptFile = join(out, 'measure.mjs')
+  writeFileSync(scriptFile, script)
+  const env = { ...process.env }
+  delete env.NODE_OPTIONS // the bench runs under tsx; the measured child runs the built package alone
+  const res = spawnSync(process.execPath, [scriptFile], { encoding: 'utf8', maxBuffer: 1 << 26, env })
   if (res.status !== 0) throw new Error(`generate failed: ${res.stderr}`)
   const parsed = JSON.parse(res.stdout.trim().split('\n').pop()!) as { ms: number; rssMB: number; strategy: string }
   return { ...parsed, out }
@@ -64,8 +68,9 @@ function timePlainCopy(forwardFile: string, table: string, csv: string, delimite
 }
 
 function forwardOf(out: string): string {
-  const f = readdirSync(out).find((n) => /_create_.*\.sql$/.test(n) && !/_(rollback|validate)\.sql$/.test(n))!
-  return join(out, f)
+  const dir = join(out, 'm')
+  const f = readdirSync(dir).find((n) => /_create_.*\.sql$/.test(n) && !/_(rollback|validate)\.sql$/.test(n))!
+  return join(dir, f)
 }
 
 function median(xs: number[]): number {

@@ -42,6 +42,7 @@ for (const backend of BACKENDS) {
         ['eu_customers', 'examples/eu_customers.csv'],
         ['mixed', 'fx/mixed.csv'],
         ['dayfirst', 'fx/dayfirst_decimal_comma.csv'],
+        ['mixed_orders', 'fx/mixed_orders.csv'],
       ]
       for (const [table, source] of sources) results[table] = await generate({ source, table, cwd: dir, out: 'migrations' })
     })
@@ -135,6 +136,16 @@ for (const backend of BACKENDS) {
         { name: 'Anna', day: '2024-01-31', price: '1234.56' },
         { name: 'Ben', day: '2024-02-05', price: '12.00' },
         { name: 'Cleo', day: null, price: '7.50' },
+      ])
+    })
+
+    it('columns with different day/month orders in one file are each converted explicitly', async () => {
+      expect(results.mixed_orders!.load).toMatchObject({ strategy: 'staging' })
+      await apply('mixed_orders')
+      const rows = await query<{ eu: string; us: string; yy: string }>('SELECT eu_day::text AS eu, us_day::text AS us, yy::text AS yy FROM mixed_orders ORDER BY id')
+      expect(rows).toEqual([
+        { eu: '2023-12-25', us: '2023-12-25 13:45:00', yy: '2069-12-31' },
+        { eu: '2024-02-01', us: '2024-02-01 08:00:00', yy: '1970-01-01' },
       ])
     })
 

@@ -52,9 +52,10 @@ export function planLoad(schema: InferredSchema): LoadPlan {
   if (schema.dialect.bom && !schema.dialect.header) reasons.push('byte-order mark on a file without header (COPY would keep it in the first value)')
   const delimiterOk = schema.dialect.delimiter.length === 1 && schema.dialect.delimiter.charCodeAt(0) < 128
   if (!delimiterOk) reasons.push(`delimiter ${JSON.stringify(schema.dialect.delimiter)} is not a single-byte character COPY accepts`)
-  if (reasons.length > 0) return { strategy: 'staging', reasons }
-  const order = [...orders][0]
-  return order ? { strategy: 'direct', reasons, dateStyle: `ISO, ${order}` } : { strategy: 'direct', reasons }
+  // One day/month order in the whole file: DateStyle reads it natively, on either strategy.
+  const order = orders.size === 1 ? [...orders][0] : undefined
+  const strategy = reasons.length > 0 ? 'staging' : 'direct'
+  return order ? { strategy, reasons, dateStyle: `ISO, ${order}` } : { strategy, reasons }
 }
 
 /** COPY's `ENCODING` for the file, or undefined when the input is transcoded by a program first. */
@@ -140,7 +141,8 @@ export function forwardScript(opts: ForwardScriptOptions): { script: string; pla
       let raw = `${stage}.${stagingColumn(i)}`
       if (i === 0 && schema.dialect.bom && !schema.dialect.header) raw = `regexp_replace(${raw}, '^\\uFEFF', '')`
       // Staging columns are text: every column goes through its read expression (a plain cast when native).
-      return readExpression(c, raw, schema.nullTokens)
+      const order = plan.dateStyle?.slice(5) as 'DMY' | 'MDY' | undefined
+      return readExpression(c, raw, schema.nullTokens, order ? { dateStyleOrder: order } : {})
     })
     out.push(`INSERT INTO ${target} (${columnList.join(', ')})`)
     out.push(`SELECT ${exprs.map((e, i) => `${e} AS ${columnList[i]}`).join(',\n       ')}`)

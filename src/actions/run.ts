@@ -21,6 +21,7 @@ import { ensureHistory, appliedRow, insertHistory } from '../run/history.js'
 import { planUnits, type Unit, type Work } from '../run/plan-steps.js'
 import { tableName, type TableRef } from '../run/classify.js'
 import { VERSION } from '../version.js'
+import { watchProgress, type ServerProgress } from '../run/progress-reader.js'
 
 export interface RunOptions {
   /** One migration file. */
@@ -99,6 +100,7 @@ export type RunEvent =
   | { readonly type: 'lock-wait'; readonly holders: readonly LockHolder[] }
   | { readonly type: 'retry'; readonly attempt: number; readonly waitMs: number; readonly reason: string }
   | { readonly type: 'migration-start'; readonly name: string }
+  | { readonly type: 'server-progress'; readonly step: string; readonly progress: ServerProgress }
 
 class StepLog {
   readonly steps: RunStep[] = []
@@ -181,7 +183,18 @@ interface Attempt {
 }
 
 /** Run one unit's work on `db` (inside or outside a transaction: the caller decides). */
-async function runWork(work: Work, a: Attempt, log: StepLog, opts: { cwd: string; emit: (e: RunEvent) => void; file: string }): Promise<void> {
+async function runWork(work: Work, a: Attempt, log: StepLog, opts: { cwd: string; emit: (e: RunEvent) => void; file: string; target: DatabaseTarget }): Promise<void> {
+  // Long steps: the server's own progress, read from a second connection (server only).
+  const watched = work.kind === 'copy' || work.facts.createsIndex !== undefined || /^(INSERT|UPDATE|DELETE|VACUUM|REINDEX|CLUSTER)/i.test(work.stmt.text.trim())
+  const stop = watched ? watchProgress(opts.target, a.db.backendPid, (progress) => opts.emit({ type: 'server-progress', step: work.label, progress })) : undefined
+  try {
+    await runWorkInner(work, a, log, opts)
+  } finally {
+    await stop?.()
+  }
+}
+
+async function runWorkInner(work: Work, a: Attempt, log: StepLog, opts: { cwd: string; emit: (e: RunEvent) => void; file: string }): Promise<void> {
   if (work.kind === 'copy') {
     await log.run(work.label, async () => {
       const src = copySourceStream(work, opts.cwd)
@@ -333,7 +346,7 @@ async function runOne(mig: MigrationFile, target: DatabaseTarget, session: { db:
           log.add({ name: `${unit.work[0]!.label} — cannot run in a transaction`, durationMs: 0, status: 'skipped', detail: 'dry run: not executed' })
           continue
         }
-        await runWork(unit.work[0]!, attempt, log, { cwd, emit, file })
+        await runWork(unit.work[0]!, attempt, log, { cwd, emit, file, target })
         completed.push(unit.hash)
         await postCheckIndex(db(), unit.work[0]!, log)
         continue
@@ -344,7 +357,7 @@ async function runOne(mig: MigrationFile, target: DatabaseTarget, session: { db:
         const valMark = attempt.validation.length
         try {
           await db().exec('BEGIN')
-          for (const w of unit.work) await runWork(w, attempt, log, { cwd, emit, file })
+          for (const w of unit.work) await runWork(w, attempt, log, { cwd, emit, file, target })
           if (i === lastTxIndex && validateInline) {
             await log.run('Post-validation', async () => {
               for (const w of validateUnits.flatMap((u) => u.work)) {
@@ -486,7 +499,14 @@ async function builtInChecks(db: Database, work: readonly Work[], created: Reado
     if (after !== before) throw new DataMigrateError('VALIDATION_FAILED', `row count of ${name} changed from ${before} to ${after}`, { hint: 'the migration should not add or remove rows here' })
   }
   for (const w of work) {
-    if (w.kind === 'sql' && w.facts.createsIndex?.name && !w.facts.createsIndex.concurrent) await postCheckIndex(db, w, log)
+    if (w.kind !== 'sql') continue
+    if (w.facts.createsIndex?.name && !w.facts.createsIndex.concurrent) await postCheckIndex(db, w, log)
+    for (const v of w.facts.validates ?? []) {
+      await log.run(`Post-check: constraint ${v.constraint} is validated`, async () => {
+        const r = await db.query<{ ok: boolean }>('SELECT convalidated AS ok FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2', [qualified(v.table), v.constraint])
+        if (r.rows[0]?.ok !== true) throw new DataMigrateError('VALIDATION_FAILED', `constraint ${v.constraint} on ${tableName(v.table)} is not validated`, { hint: 'run ALTER TABLE … VALIDATE CONSTRAINT again' })
+      })
+    }
   }
 }
 

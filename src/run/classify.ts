@@ -24,6 +24,8 @@ export interface StatementFacts {
   readonly addsColumns: readonly { table: TableRef; column: string; ifNotExists: boolean }[]
   /** Columns an UPDATE sets (for a distribution after the run). */
   readonly fills: readonly { table: TableRef; column: string }[]
+  /** Constraints it validates (ALTER TABLE … VALIDATE CONSTRAINT), checked as validated afterwards. */
+  readonly validates?: readonly { table: TableRef; constraint: string }[]
   /** Index created (for the validity check after CREATE INDEX CONCURRENTLY). */
   readonly createsIndex?: { name?: string; table: TableRef; concurrent: boolean }
   /** A short human label: "CREATE TABLE orders", "ALTER TABLE customers". */
@@ -109,6 +111,7 @@ export function classify(stmt: ParsedStatement, serverVersion: number): Statemen
       const t = rel(node.relation)!
       const cmds = (node.cmds as { AlterTableCmd?: Json }[] | undefined) ?? []
       const adds: StatementFacts['addsColumns'][number][] = []
+      const validates: { table: TableRef; constraint: string }[] = []
       let detachConcurrently = false
       for (const c of cmds) {
         const cmd = c.AlterTableCmd
@@ -117,6 +120,7 @@ export function classify(stmt: ParsedStatement, serverVersion: number): Statemen
           const def = (cmd.def as { ColumnDef?: { colname?: string } } | undefined)?.ColumnDef
           if (def?.colname) adds.push({ table: t, column: def.colname, ifNotExists: cmd.missing_ok === true })
         }
+        if (cmd.subtype === 'AT_ValidateConstraint' && typeof cmd.name === 'string') validates.push({ table: t, constraint: cmd.name })
         if (cmd.subtype === 'AT_DetachPartition' && (cmd.def as { PartitionCmd?: { concurrent?: boolean } } | undefined)?.PartitionCmd?.concurrent) detachConcurrently = true
       }
       if (node.objtype !== undefined && node.objtype !== 'OBJECT_TABLE') return { ...base, label: firstWords }
@@ -126,6 +130,7 @@ export function classify(stmt: ParsedStatement, serverVersion: number): Statemen
         ...(detachConcurrently && { nonTransactionalReason: 'DETACH PARTITION CONCURRENTLY cannot run inside a transaction block' }),
         alters: node.missing_ok === true ? [] : [t],
         addsColumns: adds,
+        validates,
         label: `ALTER TABLE ${tableName(t)}`,
       }
     }

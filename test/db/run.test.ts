@@ -195,6 +195,19 @@ describe.runIf(HAS_SERVER)('postgres: run never queues behind a long transaction
     expect(r2.status).toBe('success')
   })
 
+  it('checks that constraints it validated are validated, and reports server-side progress of an index build', async () => {
+    const d = join(dir, 'progress')
+    const db = await t.open()
+    await db.exec('CREATE TABLE big (id int, v int); INSERT INTO big SELECT g, g % 1000 FROM generate_series(1, 3000000) g')
+    await db.close()
+    const f = migration(d, '040_index', 'ALTER TABLE big ADD CONSTRAINT big_v_nonneg CHECK (v >= 0) NOT VALID;\nALTER TABLE big VALIDATE CONSTRAINT big_v_nonneg;\nCREATE INDEX big_v ON big (v, id);\n')
+    const seen: string[] = []
+    const r = await run({ migration: f, database: t.url, cwd: d, onEvent: (e) => e.type === 'server-progress' && seen.push(e.progress.kind) })
+    expect(r.status).toBe('success')
+    expect(r.migrations[0]!.steps.map((s) => s.name)).toEqual(expect.arrayContaining(['Post-check: constraint big_v_nonneg is validated', 'Post-check: index big_v is valid']))
+    expect(seen).toContain('create-index')
+  }, 60_000)
+
   it('a second run waits for the advisory lock, says who holds it, then exits 3', async () => {
     const other = new pg.Client({ connectionString: t.url, application_name: 'other-runner' })
     await other.connect()

@@ -40,8 +40,20 @@ export const registerRun: RegisterCommand = (program, io, setExit) => {
       .addOption(new Option('--no-progress', 'no progress bar'))
       .action(async (flags: RunFlags & { progress: boolean }) => {
         const progress = createProgress(io.stderr, !flags.json && flags.progress)
+        let serverStep = ''
         const onEvent = (e: RunEvent): void => {
-          if (e.type === 'copy-start') progress.start(e.name, e.totalBytes, 'MB')
+          if (e.type === 'server-progress' && e.progress.kind === 'create-index') {
+            // Index builds report blocks/tuples on the server: show them as their own bar.
+            if (serverStep !== e.step) {
+              progress.stop()
+              progress.start(e.step, e.progress.total ?? undefined, e.progress.unit)
+              serverStep = e.step
+            }
+            progress.update(e.progress.done, e.progress.phase)
+          } else if (e.type === 'step-end' && serverStep) {
+            progress.stop()
+            serverStep = ''
+          } else if (e.type === 'copy-start') progress.start(e.name, e.totalBytes, 'MB')
           else if (e.type === 'copy-progress') progress.update(e.bytes)
           else if (e.type === 'copy-end') progress.stop()
           else if (e.type === 'lock-wait' && !flags.json) {

@@ -315,7 +315,8 @@ export class PgliteDatabase implements Database {
       if (data.length === 0) return
       const header = first ? spec.header : false
       first = false
-      const copy = decoder ? Buffer.from(decoder.decode(data, { stream: true })) : data.slice() // a transferable buffer of its own
+      // A copy with an ArrayBuffer of its own, safe to transfer (Buffer#slice is a view, and small Buffers share a pool).
+      const copy = new Uint8Array(decoder ? Buffer.from(decoder.decode(data, { stream: true })) : data)
       const r = await this.#call<RawResult>({ op: 'copy', sql: copyFromSql(spec, `'/dev/blob'`, header), data: copy }, [copy.buffer as ArrayBuffer])
       rows += r.rowCount
       sent += data.length

@@ -3,7 +3,7 @@
  * facts each type needs at the end (widths, scales, date orders, offsets), and the statistics (nulls, distinct,
  * min/max, max length, uniqueness). Memory is bounded per column whatever the number of rows. Pure.
  */
-import { N_DEC, N_DECC, N_DECG, N_FLOAT, N_INT, compareDecimal, materialize, newNumberShape, scanNumber } from './types/number.js'
+import { N_DEC, N_DECC, N_DECG, N_FLOAT, N_INT, compareDecimal, materialize, newNumberShape, scanNumber, type NumberShape } from './types/number.js'
 import { DT_DMY, DT_MDY, DT_YMD, newDateTimeShape, scanDateTime, temporalKey, timeKey, timeText, keyText } from './types/date-time.js'
 import { decodeField } from '../csv/encoding.js'
 import type { Encoding } from '../csv/record.js'
@@ -129,6 +129,41 @@ const dtShape = newDateTimeShape()
 
 type Range = { min?: string; max?: string }
 
+const PLAIN = (sh: NumberShape): string => sh.plain
+const DECC = (sh: NumberShape): string => sh.decc
+const DECG = (sh: NumberShape): string => sh.decg
+
+/**
+ * Exact min/max of decimal strings, filtered by an approximate value first: rounding is monotone, so a value whose
+ * approximation is beyond the current extreme's cannot be a new extreme, and its exact text is never built.
+ */
+class DecimalRange {
+  min = ''
+  max = ''
+  #lo = Infinity
+  #hi = -Infinity
+
+  /** Offer the value at `buf[s, e)` (scanned into `numShape`); `pick` selects its reading's exact text. */
+  offer(approx: number, buf: Uint8Array, s: number, e: number, pick: (sh: NumberShape) => string): void {
+    if (approx <= this.#lo) {
+      materialize(numShape, buf, s, e)
+      const v = pick(numShape)
+      if (this.min === '' || compareDecimal(v, this.min) < 0) {
+        this.min = v
+        this.#lo = approx
+      }
+    }
+    if (approx >= this.#hi) {
+      materialize(numShape, buf, s, e)
+      const v = pick(numShape)
+      if (this.max === '' || compareDecimal(v, this.max) > 0) {
+        this.max = v
+        this.#hi = approx
+      }
+    }
+  }
+}
+
 /**
  * Everything inference decides from, as plain data: what a {@link ColumnProfile} knows at the end of a pass.
  * Plain so it can cross a worker boundary (the parallel pass infers half the columns in a worker thread).
@@ -201,24 +236,33 @@ export class ColumnProfile {
   // numbers: per reading, max significant int digits and scale, min/max normalised
   intDigits = 0
   scale = 0
-  minPlain = ''
-  maxPlain = ''
-  #minApprox = Infinity
-  #maxApprox = -Infinity
-  #minDeccApprox = Infinity
-  #maxDeccApprox = -Infinity
-  #minDecgApprox = Infinity
-  #maxDecgApprox = -Infinity
+  readonly #plain = new DecimalRange()
+  get minPlain(): string {
+    return this.#plain.min
+  }
+  get maxPlain(): string {
+    return this.#plain.max
+  }
+  readonly #decc = new DecimalRange()
+  readonly #decg = new DecimalRange()
   deccIntDigits = 0
   deccScale = 0
-  minDecc = ''
-  maxDecc = ''
+  get minDecc(): string {
+    return this.#decc.min
+  }
+  get maxDecc(): string {
+    return this.#decc.max
+  }
   deccUnambiguous = false
   deccGrouped = false
   decgIntDigits = 0
   decgScale = 0
-  minDecg = ''
-  maxDecg = ''
+  get minDecg(): string {
+    return this.#decg.min
+  }
+  get maxDecg(): string {
+    return this.#decg.max
+  }
   decgGrouped = false
   minFloat = Infinity
   maxFloat = -Infinity
@@ -388,50 +432,19 @@ export class ColumnProfile {
         if (m & (T_INT | T_DEC)) {
           if (numShape.intDigits > this.intDigits) this.intDigits = numShape.intDigits
           if (numShape.scale > this.scale) this.scale = numShape.scale
-          // Rounding is monotone: a value whose approximation is beyond the current extreme's cannot be one.
-          const a = numShape.approx
-          if (a <= this.#minApprox) {
-            materialize(numShape, buf, s, e)
-            if (this.minPlain === '' || compareDecimal(numShape.plain, this.minPlain) < 0) {
-              this.minPlain = numShape.plain
-              this.#minApprox = a
-            }
-          }
-          if (a >= this.#maxApprox) {
-            materialize(numShape, buf, s, e)
-            if (this.maxPlain === '' || compareDecimal(numShape.plain, this.maxPlain) > 0) {
-              this.maxPlain = numShape.plain
-              this.#maxApprox = a
-            }
-          }
+          this.#plain.offer(numShape.approx, buf, s, e, PLAIN)
         }
         if (m & T_DECC) {
           if (numShape.deccIntDigits > this.deccIntDigits) this.deccIntDigits = numShape.deccIntDigits
           if (numShape.deccScale > this.deccScale) this.deccScale = numShape.deccScale
           if (numShape.deccUnambiguous) this.deccUnambiguous = true
-          const a = numShape.deccApprox
-          if (a <= this.#minDeccApprox) {
-            materialize(numShape, buf, s, e)
-            if (this.minDecc === '' || compareDecimal(numShape.decc, this.minDecc) < 0) { this.minDecc = numShape.decc; this.#minDeccApprox = a }
-          }
-          if (a >= this.#maxDeccApprox) {
-            materialize(numShape, buf, s, e)
-            if (this.maxDecc === '' || compareDecimal(numShape.decc, this.maxDecc) > 0) { this.maxDecc = numShape.decc; this.#maxDeccApprox = a }
-          }
+          this.#decc.offer(numShape.deccApprox, buf, s, e, DECC)
           if (!numShape.lazy && hasByte(buf, s, e, 46)) this.deccGrouped = true
         }
         if (m & T_DECG) {
           if (numShape.decgIntDigits > this.decgIntDigits) this.decgIntDigits = numShape.decgIntDigits
           if (numShape.decgScale > this.decgScale) this.decgScale = numShape.decgScale
-          const a = numShape.decgApprox
-          if (a <= this.#minDecgApprox) {
-            materialize(numShape, buf, s, e)
-            if (this.minDecg === '' || compareDecimal(numShape.decg, this.minDecg) < 0) { this.minDecg = numShape.decg; this.#minDecgApprox = a }
-          }
-          if (a >= this.#maxDecgApprox) {
-            materialize(numShape, buf, s, e)
-            if (this.maxDecg === '' || compareDecimal(numShape.decg, this.maxDecg) > 0) { this.maxDecg = numShape.decg; this.#maxDecgApprox = a }
-          }
+          this.#decg.offer(numShape.decgApprox, buf, s, e, DECG)
           if (!numShape.lazy && hasByte(buf, s, e, 44)) this.decgGrouped = true
         }
         if (m & T_FLOAT) {

@@ -142,12 +142,13 @@ export function splitPsqlScript(script: string, file?: string): ScriptItem[] {
       continue
     }
     begin()
-    if (c === "'") {
-      const escaped = isEscapeStringPrefix(script, i)
+    if (c === "'" || c === '"') {
+      // A string ('…', E'…' with backslash escapes) or a quoted identifier ("…"); the quote doubles to escape.
+      const escaped = c === "'" && isEscapeStringPrefix(script, i)
       const openLine = line
       i++
       for (;;) {
-        if (i >= n) throw new DataMigrateError('SQL_SYNTAX', 'unterminated quoted string', { where: where(openLine) })
+        if (i >= n) throw new DataMigrateError('SQL_SYNTAX', c === "'" ? 'unterminated quoted string' : 'unterminated quoted identifier', { where: where(openLine) })
         const d = script[i]!
         if (d === '\n') line++
         if (escaped && d === '\\') {
@@ -155,27 +156,8 @@ export function splitPsqlScript(script: string, file?: string): ScriptItem[] {
           i += 2
           continue
         }
-        if (d === "'") {
-          if (script[i + 1] === "'") {
-            i += 2
-            continue
-          }
-          i++
-          break
-        }
-        i++
-      }
-      continue
-    }
-    if (c === '"') {
-      const openLine = line
-      i++
-      for (;;) {
-        if (i >= n) throw new DataMigrateError('SQL_SYNTAX', 'unterminated quoted identifier', { where: where(openLine) })
-        const d = script[i]!
-        if (d === '\n') line++
-        if (d === '"') {
-          if (script[i + 1] === '"') {
+        if (d === c) {
+          if (script[i + 1] === c) {
             i += 2
             continue
           }

@@ -55,6 +55,14 @@ export function blocks(mode: LockMode): Blocks {
   const reads = conflicts(mode, 'AccessShareLock')
   const writes = conflicts(mode, 'RowExclusiveLock')
   const ddl = conflicts(mode, 'ShareUpdateExclusiveLock')
-  const text = reads ? 'reads and writes' : writes ? 'writes (reads continue)' : ddl ? 'other DDL, VACUUM and ANALYZE only' : 'only an ACCESS EXCLUSIVE lock'
+  const text = reads
+    ? 'reads and writes'
+    : writes
+      ? 'writes (reads continue)'
+      : ddl
+        ? 'other DDL, VACUUM and ANALYZE (reads and writes continue)'
+        : conflicts(mode, 'ShareLock')
+          ? 'CREATE INDEX and most DDL (reads and writes continue)'
+          : 'only ACCESS EXCLUSIVE/EXCLUSIVE locks (most ALTER TABLE, DROP)'
   return { reads, writes, ddl, text }
 }

@@ -217,9 +217,10 @@ export function planFile(script: ParsedScript, facts: PlanFacts, rollbackFile?: 
   const errors = statements.flatMap((s) => s.findings.filter((f) => f.severity === 'error'))
   const warnings = statements.flatMap((s) => s.findings.filter((f) => f.severity === 'warning'))
   const verdict = errors.length > 0 ? 'unsafe' : warnings.length > 0 || risk !== 'low' ? 'caution' : 'safe'
+  const once = <T extends { rule: string }>(xs: T[]): T[] => xs.filter((f, i) => xs.findIndex((g) => g.rule === f.rule) === i)
   const recReasons = [
-    ...errors.map((f) => `fix ${f.rule}: ${f.fix.split('\n')[0]}`),
-    ...warnings.map((f) => `consider ${f.rule}: ${f.fix.split('\n')[0]}`),
+    ...once(errors).map((f) => `fix ${f.rule}: ${f.fix.split('\n')[0]}`),
+    ...once(warnings).map((f) => `consider ${f.rule}: ${f.fix.split('\n')[0]}`),
     ...(rollback.irreversible.length > 0 ? [`irreversible steps: ${rollback.irreversible.length} (back up first)`] : []),
     ...(unknowns.length > 0 ? ['plan with --database for the facts a static plan cannot know'] : []),
     'apply with data-migrate run: lock_timeout, retries, one transaction, validation and history',

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import type { CliIo } from '../io.js'
 import { registerGenerate } from './generate.js'
+import { registerPlan } from './plan.js'
 import { registerRun } from './run.js'
 import { registerStatus } from './status.js'
 
@@ -10,6 +11,7 @@ export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: numb
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerGenerate,
+  registerPlan,
   registerRun,
   registerStatus,
 ]

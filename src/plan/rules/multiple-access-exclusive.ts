@@ -10,7 +10,10 @@ export const multipleAccessExclusive: Rule = {
     const held = ctx.sameTransactionBefore.flatMap((s) => s.locks.filter((l) => l.mode === 'AccessExclusiveLock' && !ctx.createdBefore.has(l.table) && !s.creates.includes(l.table)).map((l) => l.table))
     if (held.length === 0) return []
     // Report once, on the first statement that runs while the lock is held and does real work.
-    if (stmt.work !== 'scan' && stmt.work !== 'rewrite' && stmt.work !== 'index-build' && stmt.work !== 'data-change') return []
+    const heavy = (w: string): boolean => w === 'scan' || w === 'rewrite' || w === 'index-build' || w === 'data-change'
+    if (!heavy(stmt.work)) return []
+    const firstHolder = ctx.sameTransactionBefore.findIndex((s) => s.locks.some((l) => l.mode === 'AccessExclusiveLock' && !ctx.createdBefore.has(l.table) && !s.creates.includes(l.table)))
+    if (ctx.sameTransactionBefore.slice(firstHolder + 1).some((s) => heavy(s.work))) return []
     return [{
       rule: this.id,
       severity: this.severity,

@@ -1,0 +1,149 @@
+/**
+ * `plan`: preview a migration — per statement the locks (as `pg_locks` spells them) and what they block,
+ * rewrites and scans, findings with safer alternatives; for the file the risk, dependencies, rollback and a
+ * recommendation. Static by default; with a database (read-only) it adds column types, row counts, sizes,
+ * dependent objects, current lock holders and duration estimates; `--trace` runs the file in a transaction that
+ * is always rolled back and records the locks really taken.
+ */
+import { resolve } from 'node:path'
+import type { Database } from '../db/database.js'
+import { resolveTarget } from '../db/connect.js'
+import { DataMigrateError } from '../errors.js'
+import { readMigration } from '../migration/files.js'
+import { parseScript } from '../sql/parse.js'
+import { planFile, type FilePlan, type PlannedStatement } from '../plan/plan-file.js'
+import { readFacts, type TableFacts } from '../plan/facts.js'
+import { estimateSeconds, ESTIMATE_BASIS } from '../plan/estimate.js'
+import { strongest, type LockMode } from '../plan/locks.js'
+
+export interface PlanOptions {
+  readonly migration: string
+  /** A database for live facts (never the embedded default implicitly). */
+  readonly database?: string
+  readonly rollback?: string
+  /** Server version the rules follow without a database (server_version_num or major, e.g. 15). */
+  readonly pgVersion?: number
+  /** Run the file in a rolled-back transaction and record the locks really taken (needs `database`). */
+  readonly trace?: boolean
+  readonly cwd?: string
+}
+
+export interface TracedStatement {
+  readonly index: number
+  readonly durationMs: number
+  readonly locks: readonly { table: string; mode: LockMode }[]
+  readonly error?: string
+}
+
+export interface PlanResult extends Omit<FilePlan, 'statements'> {
+  readonly name: string
+  readonly file: string
+  readonly format: string
+  readonly pgVersion: number
+  readonly database: string | null
+  readonly estimatedSeconds: number | null
+  readonly estimateBasis: string
+  readonly statements: readonly PlannedStatement[]
+  readonly facts: readonly { table: string; exists: boolean; rows: number; bytes: number; dependentViews: readonly string[]; referencedBy: readonly string[]; triggers: readonly string[]; lockHolders: readonly string[] }[]
+  readonly trace?: readonly TracedStatement[]
+}
+
+const DEFAULT_PG_VERSION = 160000
+
+function normaliseVersion(v: number): number {
+  return v < 100 ? v * 10000 : v
+}
+
+/** Run the file's statements in a transaction that is always rolled back; record locks and times. */
+async function traceFile(db: Database, statements: readonly PlannedStatement[]): Promise<TracedStatement[]> {
+  const out: TracedStatement[] = []
+  await db.exec('BEGIN')
+  try {
+    for (const s of statements) {
+      if (!s.transactional || s.kind === 'TransactionStmt') continue
+      const t0 = performance.now()
+      try {
+        await db.exec(s.sql)
+      } catch (e) {
+        out.push({ index: s.index, durationMs: performance.now() - t0, locks: [], error: (e as Error).message })
+        break
+      }
+      const ms = performance.now() - t0
+      const r = await db.query<{ t: string; mode: LockMode }>(
+        `SELECT c.oid::regclass::text AS t, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+          WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relnamespace <> 'pg_catalog'::regnamespace`,
+      )
+      const locks = new Map<string, LockMode>()
+      for (const l of r.rows) locks.set(l.t, strongest(locks.get(l.t), l.mode))
+      out.push({ index: s.index, durationMs: ms, locks: [...locks].map(([table, mode]) => ({ table, mode })) })
+    }
+  } finally {
+    await db.exec('ROLLBACK').catch(() => undefined)
+  }
+  return out
+}
+
+/**
+ * Plan a migration file.
+ *
+ * ```ts
+ * const p = await plan({ migration: 'migrations/20240115_add_tier.sql' })
+ * console.log(p.risk, p.statements.map((s) => s.locks))
+ * ```
+ */
+export async function plan(options: PlanOptions): Promise<PlanResult> {
+  const cwd = options.cwd ?? process.cwd()
+  const mig = readMigration(resolve(cwd, options.migration), options.rollback !== undefined ? { rollback: resolve(cwd, options.rollback) } : {})
+  const script = await parseScript(mig.text, mig.path)
+  const rollbackScript = mig.rollback ? await parseScript(mig.rollback.text, mig.rollback.path) : undefined
+  const rollbackFile = mig.rollback && rollbackScript ? { path: mig.rollback.path, statements: rollbackScript.statements.map((s) => `${s.text};`) } : undefined
+  if (options.trace && !options.database) {
+    throw new DataMigrateError('USAGE', '--trace runs the migration (rolled back) and needs --database naming the database explicitly', { hint: 'plan --migration … --database postgres://… --trace' })
+  }
+  let db: Database | undefined
+  let factsByTable = new Map<string, TableFacts>()
+  let pgVersion = normaliseVersion(options.pgVersion ?? DEFAULT_PG_VERSION)
+  let trace: TracedStatement[] | undefined
+  try {
+    if (options.database) {
+      db = await resolveTarget({ database: options.database, cwd }).open({ applicationName: 'data-migrate plan' })
+      pgVersion = options.pgVersion !== undefined ? normaliseVersion(options.pgVersion) : db.serverVersion
+      // Tables the file mentions (a first static pass), then their facts.
+      const first = planFile(script, { pgVersion }, rollbackFile)
+      factsByTable = await readFacts(db, first.tables)
+    }
+    const facts = factsByTable
+    const result = planFile(script, {
+      pgVersion,
+      ...(db && {
+        columnType: (t: string, c: string) => facts.get(t)?.columns.get(c),
+        rows: (t: string) => (facts.get(t)?.exists ? facts.get(t)!.rows : undefined),
+      }),
+    }, rollbackFile)
+    const statements = result.statements.map((s) => ({ ...s, estimatedSeconds: db ? estimateSeconds(s, facts) : null }))
+    if (db && options.trace) trace = await traceFile(db, statements)
+    const blocks = [...new Set([...facts.values()].flatMap((f) => [...f.dependentViews, ...f.referencedBy.map((r) => `foreign key from ${r}`), ...f.triggers.map((t) => `trigger ${t} on ${f.table}`)]))]
+    const holders = [...facts.values()].flatMap((f) => f.lockHolders.map((h) => `${f.table}: ${h}`))
+    const total = db ? statements.reduce((a, s) => a + (s.estimatedSeconds ?? 0), 0) : null
+    const recommendation = holders.length > 0
+      ? { verdict: result.recommendation.verdict === 'safe' ? 'caution' as const : result.recommendation.verdict, reasons: [`transactions hold locks on the tables now: ${holders.join('; ')}`, ...result.recommendation.reasons] }
+      : result.recommendation
+    return {
+      ...result,
+      recommendation,
+      dependencies: { requires: result.dependencies.requires, blocks },
+      name: mig.name,
+      file: mig.path,
+      format: mig.format,
+      pgVersion,
+      database: db ? db.description : null,
+      estimatedSeconds: total,
+      estimateBasis: db ? ESTIMATE_BASIS : 'unknown without a database (pass --database for row counts and sizes)',
+      statements,
+      facts: [...facts.values()].map((f) => ({ table: f.table, exists: f.exists, rows: f.rows, bytes: f.bytes, dependentViews: f.dependentViews, referencedBy: f.referencedBy, triggers: f.triggers, lockHolders: f.lockHolders })),
+      ...(trace && { trace }),
+    }
+  } finally {
+    await db?.close()
+  }
+}

@@ -118,6 +118,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       ...(db && {
         columnType: (t: string, c: string) => facts.get(t)?.columns.get(c),
         rows: (t: string) => (facts.get(t)?.exists ? facts.get(t)!.rows : undefined),
+        provenNotNull: (t: string, c: string) => facts.get(t)?.notNullChecked.has(c) ?? false,
       }),
     }, rollbackFile)
     const statements = result.statements.map((s) => ({ ...s, estimatedSeconds: db ? estimateSeconds(s, facts) : null }))

@@ -387,10 +387,17 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
       a.summary.push(`${stmt.kind.replace('Stmt', '').toLowerCase()} ${stmt.kind === 'InsertStmt' ? 'into' : stmt.kind === 'DeleteStmt' ? 'from' : ''} ${t}${stmt.kind !== 'InsertStmt' && !node.whereClause ? ' (every row)' : ''}`.replace(/ +/g, ' '))
       break
     }
-    case 'SelectStmt':
-      for (const r of tablesRead(node)) lock(a, r, 'AccessShareLock')
-      a.summary.push('query')
+    case 'SelectStmt': {
+      // A query in a migration reads its tables: count it as a scan (it keeps every lock the transaction holds).
+      const read = tablesRead(node)
+      for (const r of read) {
+        lock(a, r, 'AccessShareLock')
+        a.scans.add(r)
+      }
+      if (read.length > 0) work(a, 'scan')
+      a.summary.push(read.length > 0 ? `query ${read.join(', ')}` : 'query')
       break
+    }
     case 'ViewStmt': {
       const v = relName(node.view)!
       creates.push(v)

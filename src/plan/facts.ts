@@ -15,6 +15,8 @@ export interface TableFacts {
   readonly referencedBy: readonly string[]
   readonly triggers: readonly string[]
   readonly lockHolders: readonly string[]
+  /** Columns a validated `CHECK (col IS NOT NULL)` proves. */
+  readonly notNullChecked: ReadonlySet<string>
 }
 
 /** Read the facts of `tables` (names as written in the migration: `t` or `schema.t`). */
@@ -25,7 +27,7 @@ export async function readFacts(db: Database, tables: readonly string[]): Promis
     const rel = await db.query<{ oid: number | null }>('SELECT to_regclass($1)::oid::int AS oid', [q])
     const oid = rel.rows[0]?.oid ?? null
     if (oid === null) {
-      out.set(t, { table: t, exists: false, rows: 0, bytes: 0, columns: new Map(), dependentViews: [], referencedBy: [], triggers: [], lockHolders: [] })
+      out.set(t, { table: t, exists: false, rows: 0, bytes: 0, columns: new Map(), dependentViews: [], referencedBy: [], triggers: [], lockHolders: [], notNullChecked: new Set() })
       continue
     }
     const size = await db.query<{ rows: number; bytes: number }>(
@@ -40,6 +42,11 @@ export async function readFacts(db: Database, tables: readonly string[]): Promis
     )
     const fks = await db.query<{ t: string }>(`SELECT conrelid::regclass::text || ' (' || conname || ')' AS t FROM pg_constraint WHERE confrelid = $1 AND contype = 'f'`, [oid])
     const trg = await db.query<{ n: string }>('SELECT tgname AS n FROM pg_trigger WHERE tgrelid = $1 AND NOT tgisinternal', [oid])
+    const checks = await db.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1 AND contype = 'c' AND convalidated`, [oid])
+    const notNullChecked = new Set(checks.rows.flatMap((c) => {
+      const m = /^CHECK \(\("?([^"()]+)"? IS NOT NULL\)\)$/.exec(c.def)
+      return m ? [m[1]!] : []
+    }))
     const holders = db.kind === 'postgres'
       ? await db.query<{ h: string }>(
         `SELECT 'pid ' || a.pid || ' (' || coalesce(nullif(a.application_name, ''), 'no name') || ') ' || l.mode || ', in transaction for ' || date_trunc('second', now() - a.xact_start)::text AS h
@@ -57,6 +64,7 @@ export async function readFacts(db: Database, tables: readonly string[]): Promis
       referencedBy: fks.rows.map((f) => f.t),
       triggers: trg.rows.map((x) => x.n),
       lockHolders: holders.rows.map((h) => h.h),
+      notNullChecked,
     })
   }
   return out

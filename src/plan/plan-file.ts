@@ -28,6 +28,7 @@ export interface PlanFacts {
   readonly pgVersion: number
   readonly columnType?: (table: string, column: string) => string | undefined
   readonly rows?: (table: string) => number | undefined
+  readonly provenNotNull?: (table: string, column: string) => boolean
 }
 
 export interface RollbackPlan {
@@ -162,6 +163,7 @@ export function planFile(script: ParsedScript, facts: PlanFacts, rollbackFile?: 
       inExplicitTransaction: explicit,
       sameTransactionBefore: a.transactional ? analyses.slice(0, position).filter((s) => s.transactional && s.kind !== 'TransactionStmt') : [],
       ...(facts.rows && { rows: facts.rows }),
+      ...(facts.provenNotNull && { provenNotNull: facts.provenNotNull }),
     }
     const silenced = ignores.get(a.line) ?? new Set<string>()
     const all = RULES.filter((r) => (r.minPgVersion === undefined || facts.pgVersion >= r.minPgVersion) && (r.maxPgVersion === undefined || facts.pgVersion <= r.maxPgVersion)).flatMap((r) => r.check(a, ctx))

@@ -16,7 +16,7 @@ export const setNotNullScan: Rule = {
       // PG 12+: a validated CHECK (col IS NOT NULL) added earlier in the file lets SET NOT NULL skip the scan.
       const proven = ctx.pgVersion >= 120000 && ctx.statements.slice(0, ctx.position).some((s) => s.kind === 'AlterTableStmt' && targetTable(s) === t && new RegExp(`CHECK\\s*\\(\\s*"?${col}"?\\s+IS\\s+NOT\\s+NULL\\s*\\)`, 'i').test(s.sql)) &&
         ctx.statements.slice(0, ctx.position).some((s) => /VALIDATE\s+CONSTRAINT/i.test(s.sql) && targetTable(s) === t)
-      if (proven) continue
+      if (proven || (ctx.pgVersion >= 120000 && ctx.provenNotNull?.(t, col))) continue
       out.push({
         rule: this.id,
         severity: this.severity,

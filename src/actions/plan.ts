@@ -13,7 +13,7 @@ import { readMigration } from '../migration/files.js'
 import { parseScript } from '../sql/parse.js'
 import { planFile, type FilePlan, type PlannedStatement } from '../plan/plan-file.js'
 import { readFacts, type TableFacts } from '../plan/facts.js'
-import { estimateSeconds, ESTIMATE_BASIS } from '../plan/estimate.js'
+import { estimateSeconds, calibrate, DEFAULT_RATES, type Rates } from '../plan/estimate.js'
 import { strongest, type LockMode } from '../plan/locks.js'
 
 export interface PlanOptions {
@@ -104,6 +104,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   let factsByTable = new Map<string, TableFacts>()
   let pgVersion = normaliseVersion(options.pgVersion ?? DEFAULT_PG_VERSION)
   let trace: TracedStatement[] | undefined
+  let rates: Rates = DEFAULT_RATES
   try {
     if (options.database) {
       db = await resolveTarget({ database: options.database, cwd }).open({ applicationName: 'data-migrate plan' })
@@ -111,6 +112,8 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       // Tables the file mentions (a first static pass), then their facts.
       const first = planFile(script, { pgVersion }, rollbackFile)
       factsByTable = await readFacts(db, first.tables)
+      // Calibrate only when some statement does work that grows with the table.
+      if (first.statements.some((s) => s.work !== 'none' && s.work !== 'metadata')) rates = await calibrate(db)
     }
     const facts = factsByTable
     const result = planFile(script, {
@@ -121,7 +124,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
         provenNotNull: (t: string, c: string) => facts.get(t)?.notNullChecked.has(c) ?? false,
       }),
     }, rollbackFile)
-    const statements = result.statements.map((s) => ({ ...s, estimatedSeconds: db ? estimateSeconds(s, facts) : null }))
+    const statements = result.statements.map((s) => ({ ...s, estimatedSeconds: db ? estimateSeconds(s, facts, rates) : null }))
     if (db && options.trace) trace = await traceFile(db, statements)
     const blocks = [...new Set([...facts.values()].flatMap((f) => [...f.dependentViews, ...f.referencedBy.map((r) => `foreign key from ${r}`), ...f.triggers.map((t) => `trigger ${t} on ${f.table}`)]))]
     const holders = [...facts.values()].flatMap((f) => f.lockHolders.map((h) => `${f.table}: ${h}`))
@@ -139,7 +142,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       pgVersion,
       database: db ? db.description : null,
       estimatedSeconds: total,
-      estimateBasis: db ? ESTIMATE_BASIS : 'unknown without a database (pass --database for row counts and sizes)',
+      estimateBasis: db ? rates.basis : 'unknown without a database (pass --database for row counts and sizes)',
       statements,
       facts: [...facts.values()].map((f) => ({ table: f.table, exists: f.exists, rows: f.rows, bytes: f.bytes, dependentViews: f.dependentViews, referencedBy: f.referencedBy, triggers: f.triggers, lockHolders: f.lockHolders })),
       ...(trace && { trace }),

@@ -9,7 +9,10 @@ export interface TableFacts {
   readonly table: string
   readonly exists: boolean
   readonly rows: number
+  /** Table + indexes + TOAST. */
   readonly bytes: number
+  /** The table's main fork alone (what a scan or a rewrite reads). */
+  readonly heapBytes: number
   readonly columns: ReadonlyMap<string, string>
   readonly dependentViews: readonly string[]
   readonly referencedBy: readonly string[]
@@ -27,11 +30,11 @@ export async function readFacts(db: Database, tables: readonly string[]): Promis
     const rel = await db.query<{ oid: number | null }>('SELECT to_regclass($1)::oid::int AS oid', [q])
     const oid = rel.rows[0]?.oid ?? null
     if (oid === null) {
-      out.set(t, { table: t, exists: false, rows: 0, bytes: 0, columns: new Map(), dependentViews: [], referencedBy: [], triggers: [], lockHolders: [], notNullChecked: new Set() })
+      out.set(t, { table: t, exists: false, rows: 0, bytes: 0, heapBytes: 0, columns: new Map(), dependentViews: [], referencedBy: [], triggers: [], lockHolders: [], notNullChecked: new Set() })
       continue
     }
-    const size = await db.query<{ rows: number; bytes: number }>(
-      `SELECT GREATEST(c.reltuples, 0)::bigint AS rows, pg_total_relation_size(c.oid)::bigint AS bytes FROM pg_class c WHERE c.oid = $1`, [oid],
+    const size = await db.query<{ rows: number; bytes: number; heap: number }>(
+      `SELECT GREATEST(c.reltuples, 0)::bigint AS rows, pg_total_relation_size(c.oid)::bigint AS bytes, pg_relation_size(c.oid)::bigint AS heap FROM pg_class c WHERE c.oid = $1`, [oid],
     )
     const cols = await db.query<{ name: string; type: string }>(
       'SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped', [oid],
@@ -59,6 +62,7 @@ export async function readFacts(db: Database, tables: readonly string[]): Promis
       exists: true,
       rows: Number(size.rows[0]?.rows ?? 0),
       bytes: Number(size.rows[0]?.bytes ?? 0),
+      heapBytes: Number(size.rows[0]?.heap ?? 0),
       columns: new Map(cols.rows.map((c) => [c.name, c.type])),
       dependentViews: views.rows.map((v) => v.v),
       referencedBy: fks.rows.map((f) => f.t),

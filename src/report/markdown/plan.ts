@@ -21,6 +21,7 @@ export function renderPlan(p: PlanResult): string {
     `- **Tables:** ${p.tables.join(', ') || 'none'}`,
     `- **Estimated Duration:** ${p.estimatedSeconds === null ? 'unknown without a database' : formatDuration(p.estimatedSeconds * 1000)}`,
     `- **Risk Level:** ${RISK[p.risk]}`,
+    `- **Estimate rests on:** ${p.estimateBasis}`,
     `- **Rules for:** PostgreSQL ${Math.floor(p.pgVersion / 10000)}${p.database ? ` (${p.database})` : ' (static plan, no database)'}`,
     '',
     '## Changes',

@@ -13,6 +13,7 @@ import { readMigration } from '../migration/files.js'
 import { parseScript } from '../sql/parse.js'
 import { planFile, type FilePlan, type PlannedStatement } from '../plan/plan-file.js'
 import { readFacts, type TableFacts } from '../plan/facts.js'
+import { countViolations, type Violation } from '../plan/violations.js'
 import { estimateSeconds, calibrate, DEFAULT_RATES, type Rates } from '../plan/estimate.js'
 import { strongest, type LockMode } from '../plan/locks.js'
 
@@ -46,6 +47,8 @@ export interface PlanResult extends Omit<FilePlan, 'statements'> {
   readonly statements: readonly PlannedStatement[]
   readonly facts: readonly { table: string; exists: boolean; rows: number; bytes: number; dependentViews: readonly string[]; referencedBy: readonly string[]; triggers: readonly string[]; lockHolders: readonly string[] }[]
   readonly trace?: readonly TracedStatement[]
+  /** Existing rows that each new CHECK / FOREIGN KEY would reject (with a database). */
+  readonly violations: readonly Violation[]
 }
 
 const DEFAULT_PG_VERSION = 160000
@@ -126,12 +129,33 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     }, rollbackFile)
     const statements = result.statements.map((s) => ({ ...s, estimatedSeconds: db ? estimateSeconds(s, facts, rates) : null }))
     if (db && options.trace) trace = await traceFile(db, statements)
+    const nodes = new Map(script.statements.map((st) => [st.index, (st.node as unknown as Record<string, Record<string, unknown>>)[st.kind]]))
+    const violations = db ? await countViolations(db, statements, (i) => nodes.get(i), (t) => facts.get(t)?.exists ?? false) : []
+    // A constraint that existing rows violate makes the statement fail: say so where it happens.
+    const withViolations = statements.map((s) => {
+      const v = violations.filter((x) => x.statement === s.index && (x.rows ?? 0) > 0)
+      if (v.length === 0) return s
+      return {
+        ...s,
+        findings: [...s.findings, ...v.map((x) => ({
+          rule: 'violating-rows',
+          severity: 'error' as const,
+          message: `${x.rows} existing row(s) violate ${x.constraint}: the statement fails (or, with NOT VALID, VALIDATE fails later)`,
+          fix: `fix or delete those rows first, e.g. in batches with data-migrate backfill; then add the constraint NOT VALID and VALIDATE it`,
+        }))],
+      }
+    })
     const blocks = [...new Set([...facts.values()].flatMap((f) => [...f.dependentViews, ...f.referencedBy.map((r) => `foreign key from ${r}`), ...f.triggers.map((t) => `trigger ${t} on ${f.table}`)]))]
     const holders = [...facts.values()].flatMap((f) => f.lockHolders.map((h) => `${f.table}: ${h}`))
     const total = db ? statements.reduce((a, s) => a + (s.estimatedSeconds ?? 0), 0) : null
-    const recommendation = holders.length > 0
-      ? { verdict: result.recommendation.verdict === 'safe' ? 'caution' as const : result.recommendation.verdict, reasons: [`transactions hold locks on the tables now: ${holders.join('; ')}`, ...result.recommendation.reasons] }
+    const violated = violations.filter((v) => (v.rows ?? 0) > 0)
+    const risk = violated.length > 0 ? 'high' as const : result.risk
+    const base = violated.length > 0
+      ? { verdict: 'unsafe' as const, reasons: [...violated.map((v) => `${v.rows} row(s) violate ${v.constraint} (statement ${v.statement})`), ...result.recommendation.reasons] }
       : result.recommendation
+    const recommendation = holders.length > 0
+      ? { verdict: base.verdict === 'safe' ? 'caution' as const : base.verdict, reasons: [`transactions hold locks on the tables now: ${holders.join('; ')}`, ...base.reasons] }
+      : base
     return {
       ...result,
       recommendation,
@@ -143,7 +167,10 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       database: db ? db.description : null,
       estimatedSeconds: total,
       estimateBasis: db ? rates.basis : 'unknown without a database (pass --database for row counts and sizes)',
-      statements,
+      risk,
+      riskReasons: violated.length > 0 ? [...result.riskReasons, 'existing rows violate a new constraint'] : result.riskReasons,
+      statements: withViolations,
+      violations,
       facts: [...facts.values()].map((f) => ({ table: f.table, exists: f.exists, rows: f.rows, bytes: f.bytes, dependentViews: f.dependentViews, referencedBy: f.referencedBy, triggers: f.triggers, lockHolders: f.lockHolders })),
       ...(trace && { trace }),
     }

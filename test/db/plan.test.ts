@@ -56,6 +56,17 @@ for (const backend of BACKENDS) {
       expect(s.statements[1]!.unknown).toMatch(/unknown without a database/)
     })
 
+    it('counts existing rows that a new CHECK or FOREIGN KEY would reject', async () => {
+      await exec('CREATE TABLE owners (id int PRIMARY KEY); INSERT INTO owners VALUES (1), (2); CREATE TABLE pets (id int, owner_id int, age int); INSERT INTO pets VALUES (1, 1, 3), (2, 7, -1), (3, NULL, 5), (4, 9, -2)')
+      const f = join(dir, '004_constraints.sql')
+      writeFileSync(f, "SET lock_timeout = '1s';\nALTER TABLE pets ADD CONSTRAINT age_pos CHECK (age >= 0) NOT VALID;\nALTER TABLE pets ADD CONSTRAINT pets_owner_fk FOREIGN KEY (owner_id) REFERENCES owners (id) NOT VALID;\n")
+      const p = await plan({ migration: f, database: t.url, cwd: dir })
+      expect(p.violations).toEqual([{ statement: 2, constraint: 'age_pos', rows: 2 }, { statement: 3, constraint: 'pets_owner_fk', rows: 2 }])
+      expect(p.risk).toBe('high')
+      expect(p.recommendation.verdict).toBe('unsafe')
+      expect(p.statements[1]!.findings.map((x) => x.rule)).toContain('violating-rows')
+    })
+
     it('names the views that depend on a table', async () => {
       await exec('CREATE VIEW item_codes AS SELECT id, code FROM items')
       const f = join(dir, '002_dep.sql')

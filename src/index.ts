@@ -8,6 +8,12 @@
  */
 export { generate } from './actions/generate.js'
 export type { GenerateOptions, GenerateResult, GeneratedColumn } from './actions/generate.js'
+export { plan } from './actions/plan.js'
+export type { PlanOptions, PlanResult } from './actions/plan.js'
+export { run } from './actions/run.js'
+export type { RunOptions, RunResult, MigrationRun, RunEvent, RunStep, ValidationRow } from './actions/run.js'
+export { status } from './actions/status.js'
+export type { StatusOptions, StatusResult, StatusEntry } from './actions/status.js'
 export { DataMigrateError, ERROR_CODES, EXIT, isDataMigrateError, formatError } from './errors.js'
 export type { ErrorCode, ErrorLocation, ExitCode } from './errors.js'
 export type { Database, DatabaseTarget, QueryResult, CopySpec } from './db/database.js'

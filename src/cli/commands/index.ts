@@ -4,6 +4,7 @@ import { registerGenerate } from './generate.js'
 import { registerPlan } from './plan.js'
 import { registerRun } from './run.js'
 import { registerStatus } from './status.js'
+import { registerBackfill } from './backfill.js'
 
 /** A command registers itself on the program; `setExit` records the exit code of a completed action. */
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void
@@ -14,4 +15,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerRun,
   registerStatus,
+  registerBackfill,
 ]

@@ -163,14 +163,30 @@ function jobLockKey(job: string): number {
   return Number.parseInt(job.slice(0, 12), 16) // 48 bits: a safe integer
 }
 
-/** Run a backfill. */
+/**
+ * Run a backfill.
+ *
+ * ```ts
+ * const r = await backfill({ table: 'customers', column: 'tier', set: "CASE … END", range: '2023-01-01:2024-01-01' })
+ * ```
+ */
 export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
-  const started = Date.now()
-  const emit = o.onEvent ?? (() => undefined)
   const target = resolveTarget({ database: o.database, env: o.env ?? process.env, cwd: o.cwd ?? process.cwd() })
   const db = await target.open({ applicationName: 'data-migrate backfill' })
-  const health: string[] = []
   try {
+    return await backfillOn(db, target.display, o)
+  } finally {
+    await db.close()
+  }
+}
+
+/** Run a backfill on an open session (used by `run` for backfill steps of a migration file). */
+export async function backfillOn(db: Database, display: string, o: BackfillOptions): Promise<BackfillResult> {
+  const started = Date.now()
+  const emit = o.onEvent ?? (() => undefined)
+  const target = { display }
+  const health: string[] = []
+  {
     const t = await inspect(db, o)
     const table = qualified(o.table)
     const col = quoteIdent(o.column)
@@ -317,8 +333,6 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
       health,
       ...(error && { error }),
     }
-  } finally {
-    await db.close()
   }
 }
 

@@ -22,6 +22,7 @@ import { planUnits, type Unit, type Work } from '../run/plan-steps.js'
 import { tableName, type TableRef } from '../run/classify.js'
 import { VERSION } from '../version.js'
 import { watchProgress, type ServerProgress } from '../run/progress-reader.js'
+import { backfillOn } from './backfill.js'
 
 export interface RunOptions {
   /** One migration file. */
@@ -180,12 +181,14 @@ interface Attempt {
   db: Database
   validation: ValidationRow[]
   rowsLoaded: number
+  /** Distributions of columns filled by backfill steps. */
+  filled: Distribution[]
 }
 
 /** Run one unit's work on `db` (inside or outside a transaction: the caller decides). */
-async function runWork(work: Work, a: Attempt, log: StepLog, opts: { cwd: string; emit: (e: RunEvent) => void; file: string; target: DatabaseTarget }): Promise<void> {
+async function runWork(work: Work, a: Attempt, log: StepLog, opts: { cwd: string; emit: (e: RunEvent) => void; file: string; target: DatabaseTarget; signal?: AbortSignal }): Promise<void> {
   // Long steps: the server's own progress, read from a second connection (server only).
-  const watched = work.kind === 'copy' || work.facts.createsIndex !== undefined || /^(INSERT|UPDATE|DELETE|VACUUM|REINDEX|CLUSTER)/i.test(work.stmt.text.trim())
+  const watched = work.kind === 'copy' || (work.kind === 'sql' && work.facts.createsIndex !== undefined) || (work.kind === 'sql' && /^(INSERT|UPDATE|DELETE|VACUUM|REINDEX|CLUSTER)/i.test(work.stmt.text.trim()))
   const stop = watched ? watchProgress(opts.target, a.db.backendPid, (progress) => opts.emit({ type: 'server-progress', step: work.label, progress })) : undefined
   try {
     await runWorkInner(work, a, log, opts)
@@ -194,7 +197,22 @@ async function runWork(work: Work, a: Attempt, log: StepLog, opts: { cwd: string
   }
 }
 
-async function runWorkInner(work: Work, a: Attempt, log: StepLog, opts: { cwd: string; emit: (e: RunEvent) => void; file: string }): Promise<void> {
+async function runWorkInner(work: Work, a: Attempt, log: StepLog, opts: { cwd: string; emit: (e: RunEvent) => void; file: string; target: DatabaseTarget; signal?: AbortSignal }): Promise<void> {
+  if (work.kind === 'backfill') {
+    // Batches commit one by one; the log shows the first and last few and a summary step.
+    const r = await backfillOn(a.db, opts.target.display, { ...work.options, ...(opts.signal !== undefined && { signal: opts.signal }) })
+    const n = r.batches.length
+    const shown = n > 10 ? [...r.batches.slice(0, 5), ...r.batches.slice(-5)] : r.batches
+    shown.forEach((b, k) => {
+      if (n > 10 && k === 5) log.add({ name: '...', durationMs: 0, status: 'ok', detail: `${n - 10} more batches` })
+      log.add({ name: `Backfill batch ${b.index}/${n}`, durationMs: b.durationMs, status: b.status === 'failed' ? 'failed' : 'ok', detail: `${b.rows.toLocaleString('en-US')} rows` })
+    })
+    a.filled.push({ table: work.options.table, column: work.options.column, rows: r.distribution })
+    a.validation.push({ check: `${work.options.table}.${work.options.column} filled (rows left to fill)`, expected: '0', actual: String(r.validation.remaining), ok: r.validation.ok })
+    log.add({ name: `${work.label} — ${r.rowsUpdated.toLocaleString('en-US')} rows in ${n} batches`, durationMs: r.durationMs, status: r.status === 'done' ? 'ok' : 'failed', ...(r.error && { detail: r.error.message }) })
+    if (r.status !== 'done') throw new DataMigrateError(r.error?.code === 'LOCK_TIMEOUT' ? 'LOCK_TIMEOUT' : 'BACKFILL_PAUSED', r.error?.message ?? `backfill ${r.status}`, { where: { file: opts.file, line: work.line }, hint: 'run the migration again: the backfill resumes from its checkpoint' })
+    return
+  }
   if (work.kind === 'copy') {
     await log.run(work.label, async () => {
       const src = copySourceStream(work, opts.cwd)
@@ -244,7 +262,7 @@ async function runOne(mig: MigrationFile, target: DatabaseTarget, session: { db:
   const db = (): Database => session.db
   const file = mig.path
   const baseline: Record<string, number> = {}
-  const attempt: Attempt = { db: db(), validation: [], rowsLoaded: 0 }
+  const attempt: Attempt = { db: db(), validation: [], rowsLoaded: 0, filled: [] }
   const distributions: Distribution[] = []
   let historyId: number | null = null
   const completed: string[] = []
@@ -346,7 +364,7 @@ async function runOne(mig: MigrationFile, target: DatabaseTarget, session: { db:
           log.add({ name: `${unit.work[0]!.label} — cannot run in a transaction`, durationMs: 0, status: 'skipped', detail: 'dry run: not executed' })
           continue
         }
-        await runWork(unit.work[0]!, attempt, log, { cwd, emit, file, target })
+        await runWork(unit.work[0]!, attempt, log, { cwd, emit, file, target, ...(options.signal !== undefined && { signal: options.signal }) })
         completed.push(unit.hash)
         await postCheckIndex(db(), unit.work[0]!, log)
         continue
@@ -443,7 +461,7 @@ async function runOne(mig: MigrationFile, target: DatabaseTarget, session: { db:
     durationMs: finished.getTime() - started.getTime(),
     steps: log.steps,
     validation: attempt.validation,
-    distributions,
+    distributions: [...attempt.filled, ...distributions],
     baseline,
     historyId,
     rowsLoaded: attempt.rowsLoaded,
@@ -489,7 +507,7 @@ async function postCheckIndex(db: Database, w: Work, log: StepLog): Promise<void
 
 /** Built-in checks inside the transaction: altered tables keep their rows; new indexes are valid. */
 async function builtInChecks(db: Database, work: readonly Work[], created: ReadonlySet<string>, baseline: Record<string, number>, a: Attempt, log: StepLog): Promise<void> {
-  const changesRows = (t: string): boolean => work.some((w) => w.kind === 'copy' ? w.copy.table === t : /^(INSERT|DELETE|TRUNCATE|MERGE)/i.test(w.stmt.text.trim()) && w.stmt.text.includes(t.split('.').pop()!))
+  const changesRows = (t: string): boolean => work.some((w) => w.kind === 'copy' ? w.copy.table === t : w.kind === 'sql' && /^(INSERT|DELETE|TRUNCATE|MERGE)/i.test(w.stmt.text.trim()) && w.stmt.text.includes(t.split('.').pop()!))
   for (const [name, before] of Object.entries(baseline)) {
     if (created.has(name) || changesRows(name)) continue
     const t = name.includes('.') ? { schema: name.split('.')[0]!, name: name.split('.')[1]! } : { name }

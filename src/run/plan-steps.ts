@@ -10,10 +10,13 @@ import type { MetaItem } from '../sql/psql-script.js'
 import { classify, type StatementFacts } from './classify.js'
 import { parseCopyMeta, type PsqlCopy } from './copy-meta.js'
 import { DataMigrateError } from '../errors.js'
+import { parseBackfillDirective } from '../backfill/directive.js'
+import type { BackfillOptions } from '../actions/backfill.js'
 
 export type Work =
   | { readonly kind: 'sql'; readonly stmt: ParsedStatement; readonly facts: StatementFacts; readonly label: string }
   | { readonly kind: 'copy'; readonly copy: PsqlCopy; readonly line: number; readonly label: string }
+  | { readonly kind: 'backfill'; readonly options: Omit<BackfillOptions, 'database'>; readonly line: number; readonly label: string }
 
 export interface Unit {
   readonly transactional: boolean
@@ -27,7 +30,7 @@ const HARMLESS = new Set(['set', 'echo', 'qecho', 'timing', 'pset', 'unset', 'en
 
 export function unitHash(u: { work: readonly Work[] }): string {
   const h = createHash('sha256')
-  for (const w of u.work) h.update(w.kind === 'sql' ? w.stmt.text : w.label).update('\0')
+  for (const w of u.work) h.update(w.kind === 'sql' ? w.stmt.text : w.kind === 'backfill' ? JSON.stringify(w.options) : w.label).update('\0')
   return h.digest('hex').slice(0, 16)
 }
 
@@ -59,10 +62,11 @@ export function planUnits(script: ParsedScript, file: string, serverVersion: num
   for (const item of script.items) {
     if (item.kind === 'directive') {
       if (item.name === 'backfill') {
-        throw new DataMigrateError('SQL_UNSUPPORTED', 'data-migrate:backfill steps are not run by this version of data-migrate run', {
-          where: { file, line: item.line },
-          hint: 'run the backfill with `data-migrate backfill` as its own step',
-        })
+        // Batches commit on their own: a backfill is a step outside the migration's transaction.
+        const options = parseBackfillDirective(item.args, { file, line: item.line })
+        flush()
+        const work: Work = { kind: 'backfill', options, line: item.line, label: `Backfill ${options.table}.${options.column} (line ${item.line})` }
+        units.push({ transactional: false, work: [work] })
       }
       continue
     }

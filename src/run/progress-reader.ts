@@ -14,8 +14,8 @@ export interface ServerProgress {
   readonly phase?: string
 }
 
-/** Poll progress for `pid` every `intervalMs` until stopped. Failures to read progress are ignored. */
-export function watchProgress(target: DatabaseTarget, pid: number, onProgress: (p: ServerProgress) => void, intervalMs = 1000): () => Promise<void> {
+/** Poll progress for `pid` every `intervalMs` (default 250 ms) until stopped. Failures to read progress are ignored. */
+export function watchProgress(target: DatabaseTarget, pid: number, onProgress: (p: ServerProgress) => void, intervalMs = 250): () => Promise<void> {
   if (!target.multiSession) return async () => undefined
   let stopped = false
   let db: Database | undefined

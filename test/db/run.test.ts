@@ -140,6 +140,28 @@ for (const backend of BACKENDS) {
       expect(await q(`SELECT to_regclass('never')::text AS t`)).toEqual([{ t: null }])
     })
 
+    it('runs a backfill step declared in the file between two transactions (the seed\'s add-tier flow)', async () => {
+      const dB = join(dir, 'bf')
+      const setup = await t.open()
+      try {
+        await setup.exec("CREATE TABLE cust (id int PRIMARY KEY, created_at date NOT NULL, lifetime_total int NOT NULL); INSERT INTO cust SELECT g, date '2023-01-01' + (g % 300), g % 1000 FROM generate_series(1, 5000) g")
+      } finally {
+        await setup.close()
+      }
+      const f = migration(dB, '050_add_tier', [
+        'ALTER TABLE cust ADD COLUMN tier varchar(20);',
+        '-- data-migrate:backfill --table cust --column tier --set "CASE WHEN lifetime_total > 900 THEN \'platinum\' ELSE \'bronze\' END" --batch-size 1000',
+        "ALTER TABLE cust ADD CONSTRAINT tier_nn CHECK (tier IS NOT NULL) NOT VALID;",
+      ].join('\n'), { rollback: 'ALTER TABLE cust DROP COLUMN IF EXISTS tier;\n' })
+      const r = await run({ migration: f, database: t.url, cwd: dB })
+      const m = r.migrations[0]!
+      expect(m.error).toBeUndefined()
+      expect(m.status).toBe('applied')
+      expect(m.steps.map((s) => s.name)).toEqual(expect.arrayContaining(['Backfill batch 1/5', 'Backfill batch 5/5']))
+      expect(m.validation).toContainEqual({ check: 'cust.tier filled (rows left to fill)', expected: '0', actual: '0', ok: true })
+      expect(m.distributions[0]).toMatchObject({ table: 'cust', column: 'tier', rows: [{ value: 'bronze', count: 4505 }, { value: 'platinum', count: 495 }] })
+    })
+
     it('shows the distribution of a column the migration filled', async () => {
       const d9 = join(dir, 'fill')
       const f = migration(d9, '013_fill', "CREATE TABLE tiers (id int, tier text);\nINSERT INTO tiers SELECT g, NULL FROM generate_series(1, 10) g;\nUPDATE tiers SET tier = CASE WHEN id <= 6 THEN 'bronze' ELSE 'gold' END;\n")

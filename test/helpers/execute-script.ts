@@ -36,6 +36,7 @@ export async function executeScriptFile(db: Database, file: string, cwd: string)
 
   async function runUnit(work: ReturnType<typeof planUnits>[number]['work']): Promise<void> {
     for (const w of work) {
+      if (w.kind === 'backfill') throw new Error('backfill steps are not used in these tests')
       if (w.kind === 'copy') {
         if (w.copy.source.kind !== 'file') throw new Error('PROGRAM sources are not used in these tests')
         await db.copyFrom(w.copy.spec, openSource(resolve(cwd, w.copy.source.path)))

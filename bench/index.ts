@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 
 const here = import.meta.dirname
-for (const [file, ...args] of [['csv-scan.ts'], ['generate.ts'], ['run.ts', '--pglite'], ['plan.ts']] as const) {
+for (const [file, ...args] of [['csv-scan.ts'], ['generate.ts'], ['run.ts', '--pglite'], ['plan.ts'], ['backfill.ts']] as const) {
   process.stdout.write(`\n== bench/${file} ${args.join(' ')}\n`)
   execFileSync(process.execPath, ['--import', 'tsx', join(here, file), ...args], { stdio: 'inherit' })
 }

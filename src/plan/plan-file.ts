@@ -11,6 +11,7 @@ import { analyzeStatement, type StatementAnalysis } from './analyze.js'
 import { blocks, type LockMode } from './locks.js'
 import { RULES } from './rules/index.js'
 import type { Finding, RuleContext } from './rule.js'
+import { parseBackfillDirective } from '../backfill/directive.js'
 
 export type Risk = 'low' | 'medium' | 'high'
 
@@ -40,6 +41,8 @@ export interface RollbackPlan {
 
 export interface FilePlan {
   readonly statements: readonly PlannedStatement[]
+  /** `-- data-migrate:backfill` steps: batched by `run`, each batch its own short transaction (ROW EXCLUSIVE only). */
+  readonly backfills: readonly { readonly line: number; readonly table: string; readonly column: string; readonly set: string }[]
   readonly risk: Risk
   readonly riskReasons: readonly string[]
   readonly tables: readonly string[]
@@ -227,5 +230,14 @@ export function planFile(script: ParsedScript, facts: PlanFacts, rollbackFile?: 
     ...(unknowns.length > 0 ? ['plan with --database for the facts a static plan cannot know'] : []),
     'apply with data-migrate run: lock_timeout, retries, one transaction, validation and history',
   ]
-  return { statements, risk, riskReasons: reasons, tables, type, dependencies: { requires, blocks: [] }, rollback, recommendation: { verdict, reasons: recReasons }, unknowns }
+  const backfills = script.items.flatMap((i) => {
+    if (i.kind !== 'directive' || i.name !== 'backfill') return []
+    try {
+      const o = parseBackfillDirective(i.args, { file: '', line: i.line })
+      return [{ line: i.line, table: o.table, column: o.column, set: o.set }]
+    } catch {
+      return []
+    }
+  })
+  return { statements, backfills, risk, riskReasons: reasons, tables, type: backfills.length > 0 && !type.includes('data') ? `${type} + backfill` : type, dependencies: { requires, blocks: [] }, rollback, recommendation: { verdict, reasons: recReasons }, unknowns }
 }

@@ -26,7 +26,10 @@ export function renderPlan(p: PlanResult): string {
     '',
     '## Changes',
     '',
-    ...p.statements.filter((s) => s.kind !== 'TransactionStmt').map((s, i) => `${i + 1}. ${s.summary} (line ${s.line})`),
+    ...[
+      ...p.statements.filter((s) => s.kind !== 'TransactionStmt').map((s) => ({ line: s.line, text: s.summary })),
+      ...p.backfills.map((b) => ({ line: b.line, text: `backfill ${b.table}.${b.column} in batches` })),
+    ].sort((a, b) => a.line - b.line).map((c, i) => `${i + 1}. ${c.text} (line ${c.line})`),
     '',
     '## Impact Analysis',
     '',
@@ -34,6 +37,7 @@ export function renderPlan(p: PlanResult): string {
   const affected = p.statements.map((s) => s.rowsAffected).filter((x): x is number => x !== null)
   out.push(`- **Rows affected:** ${p.database ? formatCount(affected.reduce((a, b) => a + b, 0)) : 'unknown without a database'}`)
   for (const f of p.facts.filter((x) => x.exists)) out.push(`- **${f.table}:** ~${formatCount(f.rows)} rows, ${bytes(f.bytes)}`)
+  for (const b of p.backfills) out.push(`- **Backfill** (line ${b.line}): batched by data-migrate run, each batch its own short transaction, ROW EXCLUSIVE only (no table lock)`)
   out.push(
     '',
     markdownTable(

@@ -294,10 +294,16 @@ async function runOne(mig: MigrationFile, target: DatabaseTarget, session: { db:
     return row
   }, (row) => (row?.status === 'partial' ? `resuming after ${row.completed.length} committed step(s) of attempt ${row.id}` : undefined))
   const resumeAfter = new Set(previous?.status === 'partial' ? previous.completed : [])
+  // Work committed by an earlier (partial) attempt is not checked again: its tables exist by now.
+  const done = new Set(units.filter((u) => resumeAfter.has(u.hash)).flatMap((u) => u.work))
 
   const created = new Set<string>()
   for (const w of allWork) {
     if (w.kind !== 'sql') continue
+    if (done.has(w)) {
+      for (const t of [...w.facts.creates, ...w.facts.createsIfMissing]) created.add(tableName(t))
+      continue
+    }
     for (const t of w.facts.creates) {
       await log.run(`Pre-check: table ${tableName(t)} does not exist`, async () => {
         if (await tableExists(db(), t)) throw new DataMigrateError('PRECONDITION_FAILED', `table ${tableName(t)} already exists`, { where: { file, line: w.stmt.line, table: tableName(t) }, hint: 'it was created before: check `data-migrate status`, or drop it if it is a leftover' })
@@ -354,7 +360,7 @@ async function runOne(mig: MigrationFile, target: DatabaseTarget, session: { db:
   try {
     for (let i = 0; i < finalUnits.length; i++) {
       const unit = finalUnits[i]!
-      if (!unit.transactional && resumeAfter.has(unit.hash)) {
+      if (resumeAfter.has(unit.hash)) {
         log.add({ name: (unit.work[0] as Work).label, durationMs: 0, status: 'skipped', detail: 'committed by an earlier attempt' })
         completed.push(unit.hash)
         continue

@@ -162,6 +162,19 @@ for (const backend of BACKENDS) {
       expect(m.distributions[0]).toMatchObject({ table: 'cust', column: 'tier', rows: [{ value: 'bronze', count: 4505 }, { value: 'platinum', count: 495 }] })
     })
 
+    it('a failure after a committed non-transactional step is partial; the re-run after a fix resumes after it', async () => {
+      const d = join(dir, 'partial')
+      const f = migration(d, '060_partial', 'CREATE TABLE part_t (a int);\nCREATE INDEX CONCURRENTLY part_t_a ON part_t (a);\nCREATE INDEX CONCURRENTLY part_t_b ON part_t (b);\n')
+      const r1 = await run({ migration: f, database: t.url, cwd: d })
+      expect(r1.migrations[0]).toMatchObject({ status: 'partial', error: { line: 3 } })
+      writeFileSync(f, 'CREATE TABLE part_t (a int);\nCREATE INDEX CONCURRENTLY part_t_a ON part_t (a);\nCREATE INDEX CONCURRENTLY part_t_b ON part_t (a, a);\n')
+      const r2 = await run({ migration: f, database: t.url, cwd: d })
+      expect(r2.migrations[0]!.error).toBeUndefined()
+      expect(r2.migrations[0]!.status).toBe('applied')
+      const skipped = r2.migrations[0]!.steps.filter((s) => s.status === 'skipped').map((s) => s.name)
+      expect(skipped).toEqual(['CREATE TABLE part_t (line 1)', 'CREATE INDEX CONCURRENTLY part_t_a ON part_t (line 2)'])
+    })
+
     it('shows the distribution of a column the migration filled', async () => {
       const d9 = join(dir, 'fill')
       const f = migration(d9, '013_fill', "CREATE TABLE tiers (id int, tier text);\nINSERT INTO tiers SELECT g, NULL FROM generate_series(1, 10) g;\nUPDATE tiers SET tier = CASE WHEN id <= 6 THEN 'bronze' ELSE 'gold' END;\n")

@@ -27,8 +27,18 @@ export const DEFAULT_RATES: Rates = {
 
 const SAMPLE_ROWS = 200_000
 
-/** Measure the rates on `db` in a transaction that is rolled back (≈ 1 s). */
+const measured = new Map<string, Rates>()
+
+/** Measure the rates on `db` in a transaction that is rolled back (≈ 1 s), once per database per process. */
 export async function calibrate(db: Database): Promise<Rates> {
+  const known = measured.get(db.description)
+  if (known) return known
+  const rates = await measure(db)
+  measured.set(db.description, rates)
+  return rates
+}
+
+async function measure(db: Database): Promise<Rates> {
   const time = async (sql: string): Promise<number> => {
     const t = performance.now()
     await db.exec(sql)

@@ -206,20 +206,10 @@ export class CsvScanner {
             p++
             continue
           }
-          if (c === LF) {
-            eolKind = 1
-            eolLine = recordLine + lines
-            p++
-            done = true
-          } else if (c === CR) {
-            if (p + 1 >= len && !final) return recordStart
-            if (p + 1 < len && buf[p + 1] === LF) {
-              eolKind = 2
-              p += 2
-            } else {
-              eolKind = 3
-              p++
-            }
+          if (c === LF || c === CR) {
+            if (!readEol(buf, p, len, final)) return recordStart
+            eolKind = EOL.kind
+            p = EOL.next
             eolLine = recordLine + lines
             done = true
           } else {
@@ -255,19 +245,9 @@ export class CsvScanner {
             p++
             continue
           }
-          if (c === LF) {
-            eolKind = 1
-            p++
-          } else {
-            if (p + 1 >= len && !final) return recordStart
-            if (p + 1 < len && buf[p + 1] === LF) {
-              eolKind = 2
-              p += 2
-            } else {
-              eolKind = 3
-              p++
-            }
-          }
+          if (!readEol(buf, p, len, final)) return recordStart
+          eolKind = EOL.kind
+          p = EOL.next
           eolLine = recordLine + lines
           done = true
         }
@@ -297,6 +277,30 @@ export class CsvScanner {
       pos = p
     }
   }
+}
+
+/** Result of {@link readEol}, reused (the scanner is the hot path: no allocation per record). */
+const EOL: { kind: Eol; next: number } = { kind: 0, next: 0 }
+
+/**
+ * Read the line end at `p` (an LF or CR byte): LF, CRLF or CR. Returns false when a CR is the last byte of a
+ * non-final buffer (the next byte decides between CR and CRLF).
+ */
+function readEol(buf: Uint8Array, p: number, len: number, final: boolean): boolean {
+  if (buf[p] === LF) {
+    EOL.kind = 1
+    EOL.next = p + 1
+    return true
+  }
+  if (p + 1 >= len && !final) return false
+  if (p + 1 < len && buf[p + 1] === LF) {
+    EOL.kind = 2
+    EOL.next = p + 2
+  } else {
+    EOL.kind = 3
+    EOL.next = p + 1
+  }
+  return true
 }
 
 /** Physical line breaks in `buf[from, to)`: LF, or CR not followed by LF (old Mac files). Bounded scan. */

@@ -158,14 +158,10 @@ function alterTable(node: Json, t: string, ctx: AnalysisContext, a: Acc): void {
         break
       }
       case 'AT_DropColumn':
-        lock(a, t, 'AccessExclusiveLock')
-        work(a, 'metadata')
-        a.summary.push(`drop column ${col} from ${t}`)
+        metadataChange(a, t, `drop column ${col} from ${t}`)
         break
       case 'AT_ColumnDefault':
-        lock(a, t, 'AccessExclusiveLock')
-        work(a, 'metadata')
-        a.summary.push(`${cmd.def ? 'set' : 'drop'} default of ${t}.${col}`)
+        metadataChange(a, t, `${cmd.def ? 'set' : 'drop'} default of ${t}.${col}`)
         break
       case 'AT_SetNotNull':
         lock(a, t, 'AccessExclusiveLock')
@@ -174,9 +170,7 @@ function alterTable(node: Json, t: string, ctx: AnalysisContext, a: Acc): void {
         a.summary.push(`set ${t}.${col} NOT NULL`)
         break
       case 'AT_DropNotNull':
-        lock(a, t, 'AccessExclusiveLock')
-        work(a, 'metadata')
-        a.summary.push(`drop NOT NULL of ${t}.${col}`)
+        metadataChange(a, t, `drop NOT NULL of ${t}.${col}`)
         break
       case 'AT_AlterColumnType': {
         lock(a, t, 'AccessExclusiveLock')
@@ -232,9 +226,7 @@ function alterTable(node: Json, t: string, ctx: AnalysisContext, a: Acc): void {
         a.summary.push(`validate constraint ${col} on ${t}`)
         break
       case 'AT_DropConstraint':
-        lock(a, t, 'AccessExclusiveLock')
-        work(a, 'metadata')
-        a.summary.push(`drop constraint ${col} from ${t}`)
+        metadataChange(a, t, `drop constraint ${col} from ${t}`)
         break
       case 'AT_SetStatistics':
       case 'AT_SetOptions':
@@ -291,11 +283,16 @@ function alterTable(node: Json, t: string, ctx: AnalysisContext, a: Acc): void {
         break
       }
       default:
-        lock(a, t, 'AccessExclusiveLock')
-        work(a, 'metadata')
-        a.summary.push(`${sub.slice(3).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} on ${t}`)
+        metadataChange(a, t, `${sub.slice(3).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} on ${t}`)
     }
   }
+}
+
+/** A catalog-only change under ACCESS EXCLUSIVE (brief once granted). */
+function metadataChange(a: Acc, t: string, summary: string): void {
+  lock(a, t, 'AccessExclusiveLock')
+  work(a, 'metadata')
+  a.summary.push(summary)
 }
 
 /** Analyse one statement. */

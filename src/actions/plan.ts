@@ -131,13 +131,20 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     if (db && options.trace) trace = await traceFile(db, statements)
     const nodes = new Map(script.statements.map((st) => [st.index, (st.node as unknown as Record<string, Record<string, unknown>>)[st.kind]]))
     const violations = db ? await countViolations(db, statements, (i) => nodes.get(i), (t) => facts.get(t)?.exists ?? false) : []
-    // A constraint that existing rows violate makes the statement fail: say so where it happens.
+    // A constraint that existing rows violate makes the statement fail: say so where it happens. A column type
+    // change on a table that views depend on is refused when a view uses the column: name the views.
     const withViolations = statements.map((s) => {
       const v = violations.filter((x) => x.statement === s.index && (x.rows ?? 0) > 0)
-      if (v.length === 0) return s
+      const typeChangeViews = /ALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE/i.test(s.sql) ? s.tables.flatMap((t) => facts.get(t)?.dependentViews ?? []) : []
+      if (v.length === 0 && typeChangeViews.length === 0) return s
       return {
         ...s,
-        findings: [...s.findings, ...v.map((x) => ({
+        findings: [...s.findings, ...typeChangeViews.map((view) => ({
+          rule: 'type-change-blocked-by-view',
+          severity: 'error' as const,
+          message: `view ${view} depends on ${s.tables.join(', ')}: PostgreSQL refuses to change the type of a column a view uses ("cannot alter type of a column used by a view or rule")`,
+          fix: `drop and recreate ${view} around the change, in the same transaction (CREATE OR REPLACE VIEW cannot change column types)`,
+        })), ...v.map((x) => ({
           rule: 'violating-rows',
           severity: 'error' as const,
           message: `${x.rows} existing row(s) violate ${x.constraint}: the statement fails (or, with NOT VALID, VALIDATE fails later)`,

@@ -83,6 +83,18 @@ for (const backend of BACKENDS) {
       expect(restarted).toMatchObject({ resumedFrom: null, rowsUpdated: 0 })
     })
 
+    it('--set may read another table (a subquery on the customer\'s orders)', async () => {
+      const db = await t.open()
+      try {
+        await db.exec('CREATE TABLE orders (id int PRIMARY KEY, customer_id int, total int); INSERT INTO orders SELECT g, 1 + g % 100, g FROM generate_series(1, 1000) g; ALTER TABLE customers ADD COLUMN order_count int')
+      } finally {
+        await db.close()
+      }
+      const r = await backfill({ table: 'customers', column: 'order_count', set: '(SELECT count(*) FROM orders o WHERE o.customer_id = customers.id)', where: 'id <= 200', database: t.url })
+      expect(r).toMatchObject({ status: 'done', rowsUpdated: 200, validation: { remaining: 0 } })
+      expect(r.distribution).toEqual([{ value: '0', count: 100, percentage: 50 }, { value: '10', count: 100, percentage: 50 }])
+    })
+
     it('composite keys', async () => {
       const db = await t.open()
       try {

@@ -73,6 +73,10 @@ for (const backend of BACKENDS) {
       writeFileSync(f, "SET lock_timeout = '1s';\nALTER TABLE items ADD COLUMN note text;\n")
       const p = await plan({ migration: f, database: t.url, cwd: dir })
       expect(p.dependencies.blocks).toContain('item_codes')
+      const g = join(dir, '002_type.sql')
+      writeFileSync(g, "SET lock_timeout = '1s';\nALTER TABLE items ALTER COLUMN code TYPE varchar(40);\n")
+      const q = await plan({ migration: g, database: t.url, cwd: dir })
+      expect(q.statements[1]!.findings.find((x) => x.rule === 'type-change-blocked-by-view')?.message).toMatch(/view item_codes depends on items/)
     })
 
     it('never changes the database, even with --trace', async () => {

@@ -43,6 +43,8 @@ export interface FilePlan {
   readonly statements: readonly PlannedStatement[]
   /** `-- data-migrate:backfill` steps: batched by `run`, each batch its own short transaction (ROW EXCLUSIVE only). */
   readonly backfills: readonly { readonly line: number; readonly table: string; readonly column: string; readonly set: string }[]
+  /** psql `\copy … FROM` loads: ROW EXCLUSIVE on the table, in the migration's transaction. */
+  readonly loads: readonly { readonly line: number; readonly table: string; readonly source: string }[]
   readonly risk: Risk
   readonly riskReasons: readonly string[]
   readonly tables: readonly string[]
@@ -239,5 +241,11 @@ export function planFile(script: ParsedScript, facts: PlanFacts, rollbackFile?: 
       return []
     }
   })
-  return { statements, backfills, risk, riskReasons: reasons, tables, type: backfills.length > 0 && !type.includes('data') ? `${type} + backfill` : type, dependencies: { requires, blocks: [] }, rollback, recommendation: { verdict, reasons: recReasons }, unknowns }
+  const loads = script.items.flatMap((i) => {
+    if (i.kind !== 'meta' || i.command !== 'copy') return []
+    const m = /^(\S+?)(?:\s*\(|\s+from\s+)([\s\S]*)$/i.exec(i.args)
+    const source = /from\s+(program\s+)?('(?:[^']|'')*'|\S+)/i.exec(i.args)
+    return m ? [{ line: i.line, table: m[1]!.replace(/"/g, ''), source: source ? `${source[1] ? 'program ' : ''}${source[2]}` : '?' }] : []
+  })
+  return { statements, backfills, loads, risk, riskReasons: reasons, tables, type: backfills.length > 0 && !type.includes('data') ? `${type} + backfill` : type, dependencies: { requires, blocks: [] }, rollback, recommendation: { verdict, reasons: recReasons }, unknowns }
 }

@@ -29,6 +29,7 @@ export function renderPlan(p: PlanResult): string {
     ...[
       ...p.statements.filter((s) => s.kind !== 'TransactionStmt').map((s) => ({ line: s.line, text: s.summary })),
       ...p.backfills.map((b) => ({ line: b.line, text: `backfill ${b.table}.${b.column} in batches` })),
+      ...p.loads.map((l) => ({ line: l.line, text: `load ${l.table} from ${l.source} (\\copy, RowExclusiveLock)` })),
     ].sort((a, b) => a.line - b.line).map((c, i) => `${i + 1}. ${c.text} (line ${c.line})`),
     '',
     '## Impact Analysis',

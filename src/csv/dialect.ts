@@ -27,7 +27,7 @@ export interface SniffResult {
 
 const MAX_SAMPLE_RECORDS = 1000
 
-/** Parse the sample with one dialect; undefined when it does not parse cleanly. */
+/** Parse the sample with one dialect: the rows read, and whether the whole sample parsed cleanly. */
 function trial(sample: Uint8Array, complete: boolean, delimiter: string, quote: string, escape: string, encoding: Encoding): { rows: string[][]; clean: boolean } {
   const rows: string[][] = []
   const sink: RecordSink = {

@@ -95,6 +95,20 @@ for (const backend of BACKENDS) {
       expect(r.distribution).toEqual([{ value: '0', count: 100, percentage: 50 }, { value: '10', count: 100, percentage: 50 }])
     })
 
+    it('a health gate pauses the job (never aborts it) and says why', async () => {
+      const until = new Date(Date.now() + 1500).toISOString()
+      const waits: string[] = []
+      const r = await backfill({
+        table: 'customers', column: 'note', set: "'gated'", batchSize: 10_000, database: t.url,
+        throttleOn: `SELECT now() < '${until}'::timestamptz`,
+        onEvent: (e) => e.type === 'waiting' && waits.push(e.reason),
+      })
+      expect(r.status).toBe('done')
+      expect(waits[0]).toBe('--throttle-on holds')
+      expect(r.health).toContain('paused: --throttle-on holds')
+      expect(r.validation.remaining).toBe(0)
+    })
+
     it('composite keys', async () => {
       const db = await t.open()
       try {

@@ -39,6 +39,11 @@ export interface AnalysisContext {
   readonly created: ReadonlySet<string>
   /** Current column type (`format_type`) from the database, when one is given. */
   readonly columnType?: (table: string, column: string) => string | undefined
+  /**
+   * Tables a query or DML statement reads with a sequential scan, from the server's EXPLAIN (with a database);
+   * undefined when unknown. Without it, UPDATE/DELETE scan only when they have no WHERE.
+   */
+  readonly seqScans?: (statementIndex: number) => readonly string[] | undefined
 }
 
 /** `schema.name` or `name` of a RangeVar. */
@@ -196,7 +201,9 @@ function alterTable(node: Json, t: string, ctx: AnalysisContext, a: Acc): void {
           const ref = relName(c.pktable)
           if (ref) lock(a, ref, 'ShareRowExclusiveLock')
           if (!notValid && !ctx.created.has(t)) {
+            // The validation query joins both tables.
             a.scans.add(t)
+            if (ref) a.scans.add(ref)
             work(a, 'scan')
           } else work(a, 'metadata')
           a.summary.push(`add foreign key ${c.conname ?? ''} on ${t}${ref ? ` → ${ref}` : ''}${notValid ? ' (NOT VALID)' : ''}`.replace(/ +/g, ' '))
@@ -210,7 +217,10 @@ function alterTable(node: Json, t: string, ctx: AnalysisContext, a: Acc): void {
         } else if (ct === 'CONSTR_UNIQUE' || ct === 'CONSTR_PRIMARY' || ct === 'CONSTR_EXCLUSION') {
           lock(a, t, 'AccessExclusiveLock')
           if (c.indexname) work(a, 'metadata')
-          else work(a, 'index-build')
+          else {
+            work(a, 'index-build')
+            if (!ctx.created.has(t)) a.scans.add(t)
+          }
           a.summary.push(`add ${ct === 'CONSTR_PRIMARY' ? 'primary key' : ct === 'CONSTR_UNIQUE' ? 'unique constraint' : 'exclusion constraint'} on ${t}${c.indexname ? ` using index ${c.indexname}` : ''}`)
         } else {
           lock(a, t, 'AccessExclusiveLock')
@@ -326,8 +336,10 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
       const concurrent = node.concurrent === true
       transactional = !concurrent
       lock(a, t, concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock')
-      if (!ctx.created.has(t)) work(a, 'index-build')
-      else work(a, 'metadata')
+      if (!ctx.created.has(t)) {
+        work(a, 'index-build')
+        a.scans.add(t)
+      } else work(a, 'metadata')
       a.summary.push(`create ${node.unique ? 'unique ' : ''}index ${node.idxname ?? ''} on ${t}${concurrent ? ' concurrently' : ''}`.replace(/ +/g, ' '))
       break
     }
@@ -366,7 +378,7 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
         const t = relName(r.RangeVar)
         if (!t) continue
         lock(a, t, 'AccessExclusiveLock')
-        a.rewrites.add(t) // a new, empty relation file (fast, but not MVCC-safe)
+        a.rewrites.add(t) // a new, empty relation file (fast, but not MVCC-safe); PostgreSQL 15 also counts a scan
       }
       work(a, 'metadata')
       a.summary.push(`truncate ${[...a.locks.keys()].join(', ')}`)
@@ -377,19 +389,26 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
     case 'DeleteStmt':
     case 'MergeStmt': {
       const t = relName(node.relation)!
-      for (const r of tablesRead(node)) if (r !== t) lock(a, r, 'AccessShareLock')
+      const read = tablesRead(node).filter((r) => r !== t)
+      for (const r of read) lock(a, r, 'AccessShareLock')
       lock(a, t, 'RowExclusiveLock')
       work(a, 'data-change')
-      if (stmt.kind !== 'InsertStmt' && !node.whereClause) a.scans.add(t)
+      const explained = ctx.seqScans?.(stmt.index)
+      if (explained) for (const r of explained) a.scans.add(r)
+      else {
+        if (stmt.kind !== 'InsertStmt' && !node.whereClause) a.scans.add(t)
+        if (stmt.kind === 'InsertStmt') for (const r of read) a.scans.add(r)
+      }
       a.summary.push(`${stmt.kind.replace('Stmt', '').toLowerCase()} ${stmt.kind === 'InsertStmt' ? 'into' : stmt.kind === 'DeleteStmt' ? 'from' : ''} ${t}${stmt.kind !== 'InsertStmt' && !node.whereClause ? ' (every row)' : ''}`.replace(/ +/g, ' '))
       break
     }
     case 'SelectStmt': {
       // A query in a migration reads its tables: count it as a scan (it keeps every lock the transaction holds).
       const read = tablesRead(node)
+      const explained = ctx.seqScans?.(stmt.index)
       for (const r of read) {
         lock(a, r, 'AccessShareLock')
-        a.scans.add(r)
+        if (!explained || explained.includes(r)) a.scans.add(r)
       }
       if (read.length > 0) work(a, 'scan')
       a.summary.push(read.length > 0 ? `query ${read.join(', ')}` : 'query')
@@ -413,8 +432,8 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
         const t = relName(r.VacuumRelation?.relation)
         if (!t) continue
         lock(a, t, full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock')
+        // VACUUM and ANALYZE read the table without a sequential scan in the statistics' sense.
         if (full) a.rewrites.add(t)
-        else a.scans.add(t)
       }
       work(a, full ? 'rewrite' : 'scan')
       a.summary.push(`${vacuum ? (full ? 'vacuum full' : 'vacuum') : 'analyze'} ${[...a.locks.keys()].join(', ')}`)
@@ -434,7 +453,10 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
       const concurrent = ((node.params as { DefElem?: { defname?: string } }[] | undefined) ?? []).some((p) => p.DefElem?.defname === 'concurrently')
       const t = relName(node.relation)
       transactional = !concurrent && !/SCHEMA|SYSTEM|DATABASE/.test(String(node.kind))
-      if (t && String(node.kind) === 'REINDEX_OBJECT_TABLE') lock(a, t, concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock')
+      if (t && String(node.kind) === 'REINDEX_OBJECT_TABLE') {
+        lock(a, t, concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock')
+        a.scans.add(t)
+      }
       if (t && String(node.kind) === 'REINDEX_OBJECT_INDEX') a.unknown.push('the table of the reindexed index without a database')
       work(a, 'index-build')
       a.summary.push(`reindex ${t ?? ''}${concurrent ? ' concurrently' : ''}`)
@@ -499,7 +521,8 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
     tables: [...new Set([...a.locks.keys(), ...creates])],
     locks,
     rewrites: [...a.rewrites],
-    scans: [...a.scans].filter((t) => !a.rewrites.has(t)),
+    // A rewrite reads the whole table too: PostgreSQL counts it as a sequential scan (pg_stat seq_scan).
+    scans: [...new Set([...a.scans, ...a.rewrites])],
     work: a.work,
     ...(a.unknown.length > 0 && { unknown: a.unknown.join('; ') }),
     transactional,

@@ -71,7 +71,8 @@ export function estimateSeconds(s: PlannedStatement, facts: ReadonlyMap<string, 
   const f = (t: string): TableFacts | undefined => facts.get(t)
   let secs = 0.002
   for (const t of s.rewrites) secs += (f(t)?.heapBytes ?? 0) / 1e6 / rates.rewriteMBs
-  for (const t of s.scans) secs += (f(t)?.heapBytes ?? 0) / 1e6 / rates.scanMBs
+  // Index builds and data changes include their scans in their own rates; rewrites were counted above.
+  if (s.work === 'scan') for (const t of s.scans) if (!s.rewrites.includes(t)) secs += (f(t)?.heapBytes ?? 0) / 1e6 / rates.scanMBs
   if (s.work === 'index-build') for (const l of s.locks) secs += (f(l.table)?.rows ?? 0) / rates.indexRowsS
   if (s.work === 'data-change' && s.rowsAffected) secs += s.rowsAffected / (s.kind === 'DeleteStmt' ? rates.deleteRowsS : rates.updateRowsS)
   return Math.round(secs * 1000) / 1000

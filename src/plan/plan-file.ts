@@ -27,6 +27,7 @@ export interface PlannedStatement extends Omit<StatementAnalysis, 'node'> {
 
 export interface PlanFacts {
   readonly pgVersion: number
+  readonly seqScans?: (statementIndex: number) => readonly string[] | undefined
   readonly columnType?: (table: string, column: string) => string | undefined
   readonly rows?: (table: string) => number | undefined
   readonly provenNotNull?: (table: string, column: string) => boolean
@@ -143,7 +144,7 @@ export function planFile(script: ParsedScript, facts: PlanFacts, rollbackFile?: 
   const createdBefore: Set<string>[] = []
   for (const stmt of script.statements) {
     createdBefore.push(new Set(created))
-    const a = analyzeStatement(stmt, { pgVersion: facts.pgVersion, created, ...(facts.columnType && { columnType: facts.columnType }) })
+    const a = analyzeStatement(stmt, { pgVersion: facts.pgVersion, created, ...(facts.columnType && { columnType: facts.columnType }), ...(facts.seqScans && { seqScans: facts.seqScans }) })
     analyses.push(a)
     for (const c of a.creates) created.add(c)
   }

@@ -1,7 +1,7 @@
 /**
- * The lock and rewrite predictions of `plan` against what PostgreSQL really does: each statement runs in a
- * transaction that is rolled back, and `pg_locks` (relation locks of this backend, strongest per table) and
- * `relfilenode` (rewrite) are read before the rollback. Server only (PGlite is single-session and PostgreSQL 18).
+ * The lock, rewrite and scan predictions of `plan` against what PostgreSQL really does: each statement runs in a
+ * transaction that is rolled back, and `pg_locks` (relation locks of this backend, strongest per table),
+ * `relfilenode` (rewrite) and `pg_stat_xact_user_tables.seq_scan` (scans) are read before the rollback. Server only (PGlite is single-session and PostgreSQL 18).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { HAS_SERVER, createTestDatabase, type TestDatabase } from '../helpers/backends.js'
@@ -9,6 +9,7 @@ import type { Database } from '../../src/db/database.js'
 import { parseScript } from '../../src/sql/parse.js'
 import { analyzeStatement } from '../../src/plan/analyze.js'
 import { LOCK_MODES, strongest, type LockMode } from '../../src/plan/locks.js'
+import { explainSeqScans, EXPLAINABLE } from '../../src/plan/explain.js'
 
 const SETUP = `
 CREATE TABLE parent (id int PRIMARY KEY, name text, code varchar(10), amount numeric(10,2), n int, t text, ts timestamp);
@@ -82,6 +83,7 @@ const CASES = [
 interface Trace {
   locks: Record<string, LockMode>
   rewrites: string[]
+  scans: string[]
 }
 
 async function trace(db: Database, sql: string): Promise<Trace> {
@@ -91,7 +93,9 @@ async function trace(db: Database, sql: string): Promise<Trace> {
     const before = await db.query<{ oid: number; t: string; f: number }>(
       `SELECT oid::int AS oid, relname AS t, relfilenode::int AS f FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p', 'v', 'm')`,
     )
+    const scanBefore = await db.query<{ oid: number; n: number }>(`SELECT relid::int AS oid, seq_scan::int AS n FROM pg_stat_xact_user_tables`)
     await db.exec(sql)
+    const scanAfter = await db.query<{ oid: number; n: number }>(`SELECT relid::int AS oid, seq_scan::int AS n FROM pg_stat_xact_user_tables`)
     const locks = await db.query<{ oid: number; mode: LockMode }>(
       `SELECT l.relation::int AS oid, l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation'`,
     )
@@ -106,7 +110,8 @@ async function trace(db: Database, sql: string): Promise<Trace> {
       if (t) out[t] = strongest(out[t], l.mode)
     }
     const rewrites = before.rows.filter((b) => after.rows.some((x) => x.oid === b.oid && x.f !== b.f)).map((b) => b.t)
-    return { locks: out, rewrites }
+    const scans = scanAfter.rows.filter((a) => a.n > (scanBefore.rows.find((b) => b.oid === a.oid)?.n ?? 0)).map((a) => name.get(a.oid) ?? '?')
+    return { locks: out, rewrites, scans }
   } finally {
     await db.exec('ROLLBACK')
   }
@@ -134,13 +139,15 @@ describe.runIf(HAS_SERVER)('postgres: plan predictions equal traced locks and re
           WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped`,
       )
       const columnType = (table: string, column: string): string | undefined => types.rows.find((r) => r.t === table && r.c === column)?.ty
-      const p = analyzeStatement(stmt, { pgVersion: db.serverVersion, created: new Set(), columnType })
+      const explained = EXPLAINABLE.has(stmt.kind) ? await explainSeqScans(db, stmt.text) : undefined
+      const p = analyzeStatement(stmt, { pgVersion: db.serverVersion, created: new Set(), columnType, seqScans: () => explained })
       const predicted: Record<string, LockMode> = {}
       for (const l of p.locks) if (!p.creates.includes(l.table)) predicted[l.table] = l.mode
       const realTables: Record<string, LockMode> = {}
       for (const [k, v] of Object.entries(real.locks)) if (!p.creates.includes(k)) realTables[k] = v
       expect(predicted).toEqual(realTables)
       expect([...p.rewrites].sort()).toEqual(real.rewrites.filter((r) => !p.creates.includes(r)).sort())
+      expect([...p.scans].sort()).toEqual(real.scans.filter((r) => !p.creates.includes(r)).sort())
     })
   }
 

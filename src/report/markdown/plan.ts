@@ -48,7 +48,7 @@ export function renderPlan(p: PlanResult): string {
         String(s.line),
         s.summary,
         s.lockImpact.map((l) => `${l.table}: ${l.mode} → ${l.existing ? l.blocks : 'new object'}`).join('; ') || 'none',
-        [...s.rewrites.map((t) => `rewrites ${t}`), ...s.scans.map((t) => `scans ${t}`)].join(', ') || (s.unknown ? 'see unknowns' : 'no'),
+        [...s.rewrites.map((t) => `rewrites ${t}`), ...s.scans.filter((t) => !s.rewrites.includes(t)).map((t) => `scans ${t}`)].join(', ') || (s.unknown ? 'see unknowns' : 'no'),
         s.transactional ? 'yes' : 'no (own step)',
         s.estimatedSeconds === null ? '?' : formatDuration(s.estimatedSeconds * 1000),
       ]),

@@ -1,0 +1,29 @@
+/**
+ * Which tables a query or DML statement reads with a sequential scan, as the server plans it right now:
+ * `EXPLAIN (FORMAT JSON)` (never ANALYZE: nothing is executed). Undefined when the statement cannot be explained
+ * yet (e.g. it uses a table created earlier in the same file).
+ */
+import type { Database } from '../db/database.js'
+
+type PlanNode = { 'Node Type'?: string; 'Relation Name'?: string; Schema?: string; Plans?: PlanNode[] }
+
+export async function explainSeqScans(db: Database, sql: string): Promise<string[] | undefined> {
+  try {
+    const r = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`)
+    const raw = r.rows[0]?.['QUERY PLAN']
+    const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: PlanNode }[]
+    const out = new Set<string>()
+    const walk = (n: PlanNode | undefined): void => {
+      if (!n) return
+      if (n['Node Type'] === 'Seq Scan' && n['Relation Name']) out.add(n['Relation Name'])
+      for (const c of n.Plans ?? []) walk(c)
+    }
+    walk(doc[0]?.Plan)
+    return [...out]
+  } catch {
+    return undefined
+  }
+}
+
+/** Statement kinds whose scans come from EXPLAIN. */
+export const EXPLAINABLE = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt', 'MergeStmt'])

@@ -496,10 +496,23 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
     case 'TransactionStmt':
       a.summary.push(String(node.kind).replace('TRANS_STMT_', '').toLowerCase())
       break
-    case 'DoStmt':
-      a.unknown.push('the statements inside the DO block (not analysed)')
-      a.summary.push('DO block')
+    case 'DoStmt': {
+      // The body's static SQL statements, analysed as if they ran here (they run in the caller's transaction).
+      const inner = (stmt.embedded ?? []).map((e) => analyzeStatement(e, ctx))
+      for (const i of inner) {
+        for (const l of i.locks) lock(a, l.table, l.mode)
+        for (const t of i.rewrites) a.rewrites.add(t)
+        for (const t of i.scans) a.scans.add(t)
+        work(a, i.work)
+        if (i.unknown) a.unknown.push(i.unknown)
+        if (!i.transactional) transactional = false
+        creates.push(...i.creates)
+      }
+      if (stmt.embedded === undefined) a.unknown.push('the statements inside the DO block (its body could not be read)')
+      else a.unknown.push('dynamic SQL (EXECUTE) inside the DO block, if any, is not analysed')
+      a.summary.push(inner.length > 0 ? `DO block: ${inner.map((i) => i.summary).join('; ')}` : 'DO block')
       break
+    }
     case 'CreatedbStmt':
     case 'DropdbStmt':
     case 'AlterSystemStmt':

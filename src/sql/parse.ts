@@ -2,7 +2,7 @@
  * The one import of the real PostgreSQL parser (libpg-query: PostgreSQL 18's grammar compiled to WASM). Every
  * SQL statement of a script is parsed on its own, so errors carry the statement's file line and column.
  */
-import { loadModule, parseSync, type Node } from 'libpg-query'
+import { loadModule, parseSync, parsePlPgSQLSync, type Node } from 'libpg-query'
 import { DataMigrateError } from '../errors.js'
 import { splitPsqlScript, lineColumnAt, type ScriptItem, type SqlItem } from './psql-script.js'
 
@@ -19,6 +19,8 @@ export interface ParsedStatement {
   readonly node: Node
   /** The node's type name, e.g. `AlterTableStmt`, `IndexStmt`, `VariableSetStmt`. */
   readonly kind: string
+  /** For a DO block: the SQL statements in its PL/pgSQL body (dynamic EXECUTE strings excluded). */
+  readonly embedded?: readonly ParsedStatement[]
 }
 
 /** A whole script: its items in order, and the SQL ones parsed (same order as the `sql` items). */
@@ -65,7 +67,39 @@ export function parseStatement(item: SqlItem, index: number, file?: string): Par
       where: { ...(file !== undefined && { file }), line: item.line, statement: index },
     })
   }
-  return { index, text: item.text, line: item.line, endLine: item.endLine, node: first, kind: Object.keys(first)[0] ?? 'Unknown' }
+  const kind = Object.keys(first)[0] ?? 'Unknown'
+  const embedded = kind === 'DoStmt' ? doBlockStatements(item.text, index, item.line) : undefined
+  return { index, text: item.text, line: item.line, endLine: item.endLine, node: first, kind, ...(embedded && { embedded }) }
+}
+
+/** The static SQL statements of a DO block's body, parsed; undefined when the body cannot be read. */
+function doBlockStatements(text: string, index: number, line: number): ParsedStatement[] | undefined {
+  let tree: unknown
+  try {
+    tree = parsePlPgSQLSync(text)
+  } catch {
+    return undefined
+  }
+  const queries: { query: string; lineno: number }[] = []
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk)
+    if (n === null || typeof n !== 'object') return
+    const o = n as Record<string, unknown>
+    const exec = o.PLpgSQL_stmt_execsql as { lineno?: number; sqlstmt?: { PLpgSQL_expr?: { query?: string } } } | undefined
+    if (exec?.sqlstmt?.PLpgSQL_expr?.query) queries.push({ query: exec.sqlstmt.PLpgSQL_expr.query, lineno: exec.lineno ?? 1 })
+    for (const v of Object.values(o)) walk(v)
+  }
+  walk(tree)
+  const out: ParsedStatement[] = []
+  for (const q of queries) {
+    try {
+      const node = parseSync(q.query).stmts?.[0]?.stmt
+      if (node) out.push({ index, text: q.query, line: line + q.lineno - 1, endLine: line + q.lineno - 1, node, kind: Object.keys(node)[0] ?? 'Unknown' })
+    } catch {
+      // a statement PL/pgSQL accepts but the SQL grammar alone does not (e.g. INTO targets): skip it
+    }
+  }
+  return out
 }
 
 /** Split a psql script and parse each SQL statement. */

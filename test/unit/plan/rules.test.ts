@@ -76,3 +76,15 @@ describe('plan: rollback', () => {
     expect(p.rollback.irreversible.join()).toMatch(/DROP COLUMN o\.old/)
   })
 })
+
+describe('plan: DO blocks', () => {
+  it('analyses the static SQL inside a DO block', async () => {
+    const sql = "SET lock_timeout = '1s';\nDO $$\nBEGIN\n  ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n  IF true THEN\n    UPDATE orders SET note = 'x';\n  END IF;\nEND\n$$;"
+    const p = planFile(await parseScript(sql), { pgVersion: 160000 })
+    const d = p.statements[1]!
+    expect(d.locks).toEqual([{ table: 'orders', mode: 'AccessExclusiveLock' }])
+    expect(d.rewrites).toEqual(['orders'])
+    expect(d.summary).toMatch(/DO block: add column token to orders; update orders/)
+    expect(p.risk).toBe('high')
+  })
+})

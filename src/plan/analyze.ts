@@ -30,6 +30,8 @@ export interface StatementAnalysis {
   readonly transactional: boolean
   readonly creates: readonly string[]
   readonly node: Json
+  /** For a DO block: its statements, analysed (the rules look at them too). */
+  readonly inner?: readonly StatementAnalysis[]
 }
 
 /** What earlier statements of the file did, and the server version the rules follow. */
@@ -311,6 +313,7 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
   const a: Acc = { locks: new Map(), rewrites: new Set(), scans: new Set(), work: 'none', unknown: [], summary: [] }
   let transactional = true
   const creates: string[] = []
+  let innerAnalyses: StatementAnalysis[] | undefined
   switch (stmt.kind) {
     case 'CreateStmt': {
       const t = relName(node.relation)!
@@ -499,6 +502,7 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
     case 'DoStmt': {
       // The body's static SQL statements, analysed as if they ran here (they run in the caller's transaction).
       const inner = (stmt.embedded ?? []).map((e) => analyzeStatement(e, ctx))
+      innerAnalyses = inner
       for (const i of inner) {
         for (const l of i.locks) lock(a, l.table, l.mode)
         for (const t of i.rewrites) a.rewrites.add(t)
@@ -541,6 +545,7 @@ export function analyzeStatement(stmt: ParsedStatement, ctx: AnalysisContext): S
     transactional,
     creates,
     node,
+    ...(innerAnalyses && { inner: innerAnalyses }),
   }
 }
 

@@ -172,12 +172,15 @@ export function planFile(script: ParsedScript, facts: PlanFacts, rollbackFile?: 
       ...(facts.provenNotNull && { provenNotNull: facts.provenNotNull }),
     }
     const silenced = ignores.get(a.line) ?? new Set<string>()
-    const all = RULES.filter((r) => (r.minPgVersion === undefined || facts.pgVersion >= r.minPgVersion) && (r.maxPgVersion === undefined || facts.pgVersion <= r.maxPgVersion)).flatMap((r) => r.check(a, ctx))
+    const rules = RULES.filter((r) => (r.minPgVersion === undefined || facts.pgVersion >= r.minPgVersion) && (r.maxPgVersion === undefined || facts.pgVersion <= r.maxPgVersion))
+    // A DO block's statements are checked as if they stood in the file at its place.
+    const all = [a, ...(a.inner ?? [])].flatMap((x) => rules.flatMap((r) => r.check(x, ctx)))
     const findings = all.filter((f) => !silenced.has(f.rule))
     const target = a.locks.find((l) => a.kind === 'UpdateStmt' || a.kind === 'DeleteStmt' ? l.mode === 'RowExclusiveLock' : true)?.table
     const rows = target && facts.rows ? facts.rows(target) ?? null : null
-    const { node: _node, ...rest } = a
+    const { node: _node, inner: _inner, ...rest } = a
     void _node
+    void _inner
     return {
       ...rest,
       findings,

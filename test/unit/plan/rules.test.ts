@@ -86,5 +86,6 @@ describe('plan: DO blocks', () => {
     expect(d.rewrites).toEqual(['orders'])
     expect(d.summary).toMatch(/DO block: add column token to orders; update orders/)
     expect(p.risk).toBe('high')
+    expect(d.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['volatile-default', 'unbatched-update']))
   })
 })

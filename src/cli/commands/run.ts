@@ -41,7 +41,21 @@ export const registerRun: RegisterCommand = (program, io, setExit) => {
       .action(async (flags: RunFlags & { progress: boolean }) => {
         const progress = createProgress(io.stderr, !flags.json && flags.progress)
         let serverStep = ''
+        let copiedBytes = 0
+        let rowsStored = ''
         const onEvent = (e: RunEvent): void => {
+          if (e.type === 'server-progress' && e.progress.kind === 'copy') {
+            // The bar counts bytes sent; the server says how many rows it has stored so far.
+            rowsStored = `${e.progress.done.toLocaleString('en-US')} rows stored`
+            progress.update(copiedBytes, rowsStored)
+            return
+          }
+          if (e.type === 'copy-progress') {
+            copiedBytes = e.bytes
+            progress.update(e.bytes, rowsStored)
+            return
+          }
+          if (e.type === 'copy-start') rowsStored = ''
           if (e.type === 'server-progress' && e.progress.kind === 'create-index') {
             // Index builds report blocks/tuples on the server: show them as their own bar.
             if (serverStep !== e.step) {
@@ -54,7 +68,6 @@ export const registerRun: RegisterCommand = (program, io, setExit) => {
             progress.stop()
             serverStep = ''
           } else if (e.type === 'copy-start') progress.start(e.name, e.totalBytes, 'MB')
-          else if (e.type === 'copy-progress') progress.update(e.bytes)
           else if (e.type === 'copy-end') progress.stop()
           else if (e.type === 'lock-wait' && !flags.json) {
             const who = e.holders.map((h) => `pid ${h.pid} (${h.application})`).join(', ')

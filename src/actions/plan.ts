@@ -14,7 +14,7 @@ import { parseScript } from '../sql/parse.js'
 import { planFile, type FilePlan, type PlannedStatement } from '../plan/plan-file.js'
 import { readFacts, type TableFacts } from '../plan/facts.js'
 import { countViolations, type Violation } from '../plan/violations.js'
-import { explainSeqScans, EXPLAINABLE } from '../plan/explain.js'
+import { explainStatement, EXPLAINABLE, type Explained } from '../plan/explain.js'
 import { estimateSeconds, calibrate, DEFAULT_RATES, type Rates } from '../plan/estimate.js'
 import { strongest, type LockMode } from '../plan/locks.js'
 
@@ -121,12 +121,13 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     }
     const facts = factsByTable
     // Sequential scans of queries and DML as the server would plan them now.
-    const explained = new Map<number, readonly string[] | undefined>()
-    if (db) for (const st of script.statements) if (EXPLAINABLE.has(st.kind)) explained.set(st.index, await explainSeqScans(db, st.text))
+    const explained = new Map<number, Explained | undefined>()
+    if (db) for (const st of script.statements) if (EXPLAINABLE.has(st.kind)) explained.set(st.index, await explainStatement(db, st.text))
     const result = planFile(script, {
       pgVersion,
       ...(db && {
-        seqScans: (i: number) => explained.get(i),
+        seqScans: (i: number) => explained.get(i)?.seqScans,
+        affectedRows: (i: number) => explained.get(i)?.rows,
         columnType: (t: string, c: string) => facts.get(t)?.columns.get(c),
         rows: (t: string) => (facts.get(t)?.exists ? facts.get(t)!.rows : undefined),
         provenNotNull: (t: string, c: string) => facts.get(t)?.notNullChecked.has(c) ?? false,

@@ -27,6 +27,8 @@ export interface PlannedStatement extends Omit<StatementAnalysis, 'node'> {
 
 export interface PlanFacts {
   readonly pgVersion: number
+  /** Rows a DML statement is expected to touch (the server's EXPLAIN estimate). */
+  readonly affectedRows?: (statementIndex: number) => number | undefined
   readonly seqScans?: (statementIndex: number) => readonly string[] | undefined
   readonly columnType?: (table: string, column: string) => string | undefined
   readonly rows?: (table: string) => number | undefined
@@ -170,6 +172,7 @@ export function planFile(script: ParsedScript, facts: PlanFacts, rollbackFile?: 
       sameTransactionBefore: a.transactional ? analyses.slice(0, position).filter((s) => s.transactional && s.kind !== 'TransactionStmt') : [],
       ...(facts.rows && { rows: facts.rows }),
       ...(facts.provenNotNull && { provenNotNull: facts.provenNotNull }),
+      ...(facts.affectedRows && { affectedRows: () => facts.affectedRows!(a.index) }),
     }
     const silenced = ignores.get(a.line) ?? new Set<string>()
     const rules = RULES.filter((r) => (r.minPgVersion === undefined || facts.pgVersion >= r.minPgVersion) && (r.maxPgVersion === undefined || facts.pgVersion <= r.maxPgVersion))
@@ -177,7 +180,7 @@ export function planFile(script: ParsedScript, facts: PlanFacts, rollbackFile?: 
     const all = [a, ...(a.inner ?? [])].flatMap((x) => rules.flatMap((r) => r.check(x, ctx)))
     const findings = all.filter((f) => !silenced.has(f.rule))
     const target = a.locks.find((l) => a.kind === 'UpdateStmt' || a.kind === 'DeleteStmt' ? l.mode === 'RowExclusiveLock' : true)?.table
-    const rows = target && facts.rows ? facts.rows(target) ?? null : null
+    const rows = facts.affectedRows?.(a.index) ?? (target && facts.rows ? facts.rows(target) ?? null : null)
     const { node: _node, inner: _inner, ...rest } = a
     void _node
     void _inner

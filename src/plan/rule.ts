@@ -31,6 +31,8 @@ export interface RuleContext {
   readonly sameTransactionBefore: readonly StatementAnalysis[]
   /** Estimated rows of a table, when a database was given. */
   readonly rows?: (table: string) => number | undefined
+  /** Rows this statement is expected to touch (the server's EXPLAIN), with a database. */
+  readonly affectedRows?: () => number | undefined
   /** A validated `CHECK (col IS NOT NULL)` exists in the database (lets SET NOT NULL skip its scan, PG 12+). */
   readonly provenNotNull?: (table: string, column: string) => boolean
 }

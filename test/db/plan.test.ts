@@ -67,6 +67,17 @@ for (const backend of BACKENDS) {
       expect(p.statements[1]!.findings.map((x) => x.rule)).toContain('violating-rows')
     })
 
+    it('large UPDATEs are flagged from the planner\'s estimate of the rows they touch, not the table size', async () => {
+      await exec('CREATE TABLE big_t (id int PRIMARY KEY, v int); INSERT INTO big_t SELECT g, g FROM generate_series(1, 150000) g; ANALYZE big_t')
+      const f = join(dir, '005_updates.sql')
+      writeFileSync(f, "SET lock_timeout = '1s';\nUPDATE big_t SET v = 0 WHERE id = 5;\nUPDATE big_t SET v = 0 WHERE id > 10;\n")
+      const p = await plan({ migration: f, database: t.url, cwd: dir })
+      expect(p.statements[1]!.findings.map((x) => x.rule)).not.toContain('unbatched-update')
+      expect(p.statements[1]!.rowsAffected).toBeLessThan(10)
+      expect(p.statements[2]!.findings.map((x) => x.rule)).toContain('unbatched-update')
+      expect(p.statements[2]!.scans).toEqual(['big_t'])
+    })
+
     it('names the views that depend on a table', async () => {
       await exec('CREATE VIEW item_codes AS SELECT id, code FROM items')
       const f = join(dir, '002_dep.sql')

@@ -10,9 +10,10 @@ export const unbatchedUpdate: Rule = {
     if (stmt.kind !== 'UpdateStmt' && stmt.kind !== 'DeleteStmt') return []
     const t = targetTable(stmt)
     if (!t || ctx.createdBefore.has(t)) return []
-    const rows = ctx.rows?.(t)
+    // With a database: the planner's estimate of the rows this statement touches; else the table's size.
+    const rows = ctx.affectedRows?.() ?? ctx.rows?.(t)
     const whole = stmt.node.whereClause === undefined
-    if (!whole && (rows === undefined || rows < 100_000)) return []
+    if (rows !== undefined ? rows < 100_000 : !whole) return []
     const set = stmt.kind === 'UpdateStmt' ? ((stmt.node.targetList as { ResTarget?: { name?: string } }[] | undefined) ?? [])[0]?.ResTarget?.name : undefined
     return [{
       rule: this.id,

@@ -93,13 +93,19 @@ const CP1252_HIGH = [
   0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ]
 
-/** Decode Windows-1252 bytes. */
+/** Windows-1252 byte → UTF-16 code unit, all 256 entries (the five bytes Windows leaves undefined map to C1). */
+const CP1252 = new Uint16Array(256)
+for (let b = 0; b < 256; b++) CP1252[b] = b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80]! : b
+
+/** Decode Windows-1252 bytes `buf[start, end)`. */
 export function decodeWindows1252(buf: Uint8Array, start: number, end: number): string {
+  const n = end - start
+  if (n <= 0) return ''
+  const codes = new Uint16Array(n)
+  for (let i = 0; i < n; i++) codes[i] = CP1252[buf[start + i]!]!
+  // fromCharCode on a bounded slice: fields can be long, and spreading a huge array overflows the stack.
   let s = ''
-  for (let i = start; i < end; i++) {
-    const b = buf[i]!
-    s += String.fromCharCode(b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80]! : b)
-  }
+  for (let i = 0; i < n; i += 8192) s += String.fromCharCode(...codes.subarray(i, Math.min(n, i + 8192)))
   return s
 }
 

@@ -4,7 +4,7 @@
  */
 import { openSource, isGzipFile } from './source.js'
 import { CsvScanner } from './scanner.js'
-import { detectBom, parseEncodingName, Utf8Validator, utf16ToUtf8, decodeField } from './encoding.js'
+import { detectBom, parseEncodingName, Utf8Validator, utf16ToUtf8 } from './encoding.js'
 import { sniffDialect } from './dialect.js'
 import type { CsvDialect, Encoding, RecordSink, ScanSummary } from './record.js'
 import { DataMigrateError } from '../errors.js'
@@ -13,7 +13,9 @@ export { decodeField } from './encoding.js'
 
 /** Dialect overrides; everything not given is detected. */
 export interface ReadOptions {
+  /** One ASCII character. */
   readonly delimiter?: string
+  /** One ASCII character, or `''` for a file without quoting. */
   readonly quote?: string
   readonly header?: boolean
   /** `utf-8`, `windows-1252` (cp1252, latin1), `utf-16le`, `utf-16be`. */
@@ -39,23 +41,59 @@ async function readSample(it: AsyncIterator<Uint8Array>, n: number): Promise<{ s
   return { sample: Buffer.concat(parts, size), done: false }
 }
 
-/** 1-based line of an absolute byte offset (error path only: re-reads the file). */
+/**
+ * Counts physical lines over consecutive chunks up to an absolute byte offset: LF, CRLF and lone CR each end a
+ * line (a CRLF split across chunks counts once).
+ */
+class LineCounter {
+  line = 1
+  #seen = 0
+  #prevCr = false
+
+  /** Feed the next chunk; counting stops at absolute offset `stop`. */
+  feed(chunk: Uint8Array, stop: number): void {
+    const end = Math.min(chunk.length, stop - this.#seen)
+    for (let i = 0; i < end; i++) {
+      const c = chunk[i]
+      if (c === 10) {
+        if (!this.#prevCr) this.line++
+        this.#prevCr = false
+      } else if (c === 13) {
+        this.line++
+        this.#prevCr = true
+      } else {
+        this.#prevCr = false
+      }
+    }
+    this.#seen += chunk.length
+  }
+}
+
+/** 1-based line of an absolute byte offset of the raw (decompressed) file (error path only: re-reads it). */
 async function lineAtOffset(path: string, offset: number): Promise<number> {
-  let line = 1
+  const counter = new LineCounter()
   let seen = 0
   for await (const chunk of openSource(path)) {
-    const stop = Math.min(chunk.length, offset - seen)
-    for (let i = chunk.indexOf(10); i >= 0 && i < stop; i = chunk.indexOf(10, i + 1)) line++
+    counter.feed(chunk, offset)
     seen += chunk.length
     if (seen >= offset) break
   }
-  return line
+  return counter.line
 }
 
 /**
- * Scan `path`. `makeSink` is called once, when the dialect and header are known. When an invalid UTF-8
- * sequence shows up after the sample, the file is Windows-1252 and is scanned again from the start with that
- * encoding (so no value is decoded with the wrong one).
+ * Scan `path` in one streaming pass. `makeSink` is called when the dialect and header are known; the header
+ * record is not passed to the sink, and `recordNo` counts it.
+ *
+ * Encoding: a byte-order mark or `options.encoding` decides; otherwise the whole file is validated as UTF-8
+ * while it is scanned. When an invalid sequence shows up after records were already handed over, the file is
+ * Windows-1252 and is scanned again from the start with that encoding, so `makeSink` is then called a second
+ * time (the first sink must be dropped) and `onBytes` sees the bytes again; the summary's `encodingSwitch` and
+ * `notes` say which byte forced it. A file declared (or marked) UTF-8 that is not valid UTF-8 is CSV_ENCODING.
+ *
+ * Errors (all `DataMigrateError`, exit 2): FILE_NOT_FOUND, FILE_UNREADABLE, CSV_EMPTY (0 bytes or only white
+ * space; a header without rows is valid), CSV_BINARY (NUL byte), CSV_ENCODING, CSV_RAGGED_ROW,
+ * CSV_UNTERMINATED_QUOTE, CSV_BAD_QUOTE, CSV_DIALECT (mixed line endings), INVALID_OPTION (bad override).
  */
 export async function scanCsv(path: string, options: ReadOptions, makeSink: (dialect: CsvDialect, headerNames: string[]) => RecordSink): Promise<ScanSummary> {
   let forced: Encoding | undefined
@@ -65,36 +103,54 @@ export async function scanCsv(path: string, options: ReadOptions, makeSink: (dia
       throw new DataMigrateError('INVALID_OPTION', `--encoding ${options.encoding} is not supported`, { hint: 'use utf-8, windows-1252, utf-16le or utf-16be' })
     }
   }
+  for (const [name, v] of [['delimiter', options.delimiter], ['quote', options.quote]] as const) {
+    if (v === undefined || (name === 'quote' && v === '')) continue
+    if (v.length !== 1 || v.charCodeAt(0) > 127 || v === '\n' || v === '\r') {
+      throw new DataMigrateError('INVALID_OPTION', `--${name} must be one ASCII character other than a line break, not ${JSON.stringify(v)}`, { hint: name === 'delimiter' ? 'for a tab, pass --delimiter $\'\\t\'' : 'pass --quote \'\' for a file without quoting' })
+    }
+  }
+  if (options.delimiter !== undefined && options.delimiter === (options.quote ?? '"')) {
+    throw new DataMigrateError('INVALID_OPTION', 'the delimiter and the quote must differ', { hint: 'check --delimiter and --quote' })
+  }
   isGzipFile(path) // raises FILE_NOT_FOUND / FILE_UNREADABLE before anything else
-  const first = await scanOnce(path, options, forced, makeSink)
+  const first = await scanOnce(path, options, forced, -1, makeSink)
   if (first.kind === 'done') return first.summary
-  const second = await scanOnce(path, options, 'windows-1252', makeSink)
+  const second = await scanOnce(path, options, 'windows-1252', first.invalidAt, makeSink)
   if (second.kind !== 'done') throw new DataMigrateError('INTERNAL', `could not settle the encoding of ${path}`)
   return second.summary
 }
 
-type ScanOutcome = { kind: 'done'; summary: ScanSummary } | { kind: 'retry' }
+type ScanOutcome = { kind: 'done'; summary: ScanSummary } | { kind: 'retry'; invalidAt: number }
 
-async function scanOnce(path: string, options: ReadOptions, forced: Encoding | undefined, makeSink: (d: CsvDialect, h: string[]) => RecordSink): Promise<ScanOutcome> {
+/**
+ * One pass. `switchedAt` ≥ 0 when this is the Windows-1252 pass forced by an invalid UTF-8 byte at that offset
+ * (its line is counted on the way, for the note).
+ */
+async function scanOnce(path: string, options: ReadOptions, forced: Encoding | undefined, switchedAt: number, makeSink: (d: CsvDialect, h: string[]) => RecordSink): Promise<ScanOutcome> {
   const name = options.displayName ?? path
   const raw = openSource(path)[Symbol.asyncIterator]()
   let { sample, done } = await readSample(raw, SAMPLE_BYTES)
   let bytes = sample.length
-  if (sample.length === 0 || (done && sample.toString('latin1').trim() === '')) {
-    throw new DataMigrateError('CSV_EMPTY', 'the file is empty', { where: { file: name }, hint: 'the file has no header and no rows' })
-  }
+  const empty = (): DataMigrateError => new DataMigrateError('CSV_EMPTY', 'the file is empty', { where: { file: name }, hint: 'the file has no header and no rows' })
+  if (sample.length === 0) throw empty()
   const bom = detectBom(sample)
   let encoding: Encoding = forced ?? bom?.encoding ?? 'utf-8'
   const hasBom = bom !== undefined && (forced === undefined || forced === bom.encoding)
-  if (hasBom) sample = sample.subarray(bom.length)
+  const bomLength = hasBom ? bom.length : 0
+  if (hasBom) sample = sample.subarray(bomLength)
+  const lines = switchedAt >= 0 ? new LineCounter() : undefined
+  lines?.feed(sample, switchedAt - bomLength)
 
   // The byte stream the scanner sees: UTF-16 is transcoded to UTF-8 first.
+  const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be'
   let stream: AsyncIterator<Uint8Array>
-  const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => raw }
   if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => raw }
+    const head = sample
+    const wasDone = done
     const transcoded = utf16ToUtf8((async function* () {
-      yield sample
-      if (!done) yield* rest
+      yield head
+      if (!wasDone) yield* rest
     })(), encoding)[Symbol.asyncIterator]()
     const s = await readSample(transcoded, SAMPLE_BYTES)
     sample = s.sample
@@ -103,14 +159,24 @@ async function scanOnce(path: string, options: ReadOptions, forced: Encoding | u
   } else {
     stream = raw
   }
-  const nul = encoding.startsWith('utf-16') ? -1 : sample.indexOf(0)
-  if (nul >= 0) throw await binaryError(path, name, nul + (hasBom ? 3 : 0))
+  if (done && isBlank(sample)) throw empty()
+  const nul = utf16 ? -1 : sample.indexOf(0)
+  if (nul >= 0) throw await binaryError(path, name, nul + bomLength)
 
-  // Encoding: without a BOM or --encoding, a sample that is not valid UTF-8 makes the file Windows-1252.
-  const validator = forced === undefined && !hasBom ? new Utf8Validator() : undefined
+  // UTF-8 (by default, by BOM or by --encoding) is validated over the whole file, chunk by chunk.
+  const validator = encoding === 'utf-8' ? new Utf8Validator() : undefined
+  const autoEncoding = forced === undefined && !hasBom
+  let switchLine: number | undefined
   if (validator && !validator.push(sample)) {
+    if (!autoEncoding) throw await encodingError(path, name, validator.invalidAt + bomLength, forced !== undefined)
+    // Nothing was handed to a sink yet: switch now, and count the line that forced it.
+    switchedAt = validator.invalidAt
+    const counter = new LineCounter()
+    counter.feed(sample, switchedAt)
+    switchLine = counter.line
     encoding = 'windows-1252'
   }
+  const checking = validator !== undefined && encoding === 'utf-8'
   const sniff = sniffDialect(sample, done, encoding, {
     ...(options.delimiter !== undefined && { delimiter: options.delimiter }),
     ...(options.quote !== undefined && { quote: options.quote }),
@@ -120,45 +186,43 @@ async function scanOnce(path: string, options: ReadOptions, forced: Encoding | u
   const headerNames = sniff.header ? [...(sniff.rows[0] ?? [])] : Array.from({ length: width }, (_, i) => `column_${i + 1}`)
   const dialectBase = { encoding, bom: hasBom, delimiter: sniff.delimiter, quote: sniff.quote, escape: sniff.escape, header: sniff.header }
   // The line ending is only known for sure after the scan; the sink gets the sniffed one.
-  const sniffedEol = /\r\n/.test(sample.subarray(0, 65536).toString('latin1')) ? 'CRLF' : /\r(?!\n)/.test(sample.subarray(0, 65536).toString('latin1')) ? 'CR' : 'LF'
-  const sink = makeSink({ ...dialectBase, lineEnding: sniffedEol }, headerNames)
-  const scanner = new CsvScanner({
-    delimiter: sniff.delimiter.charCodeAt(0),
-    quote: sniff.quote ? sniff.quote.charCodeAt(0) : -1,
-    escape: (sniff.escape || sniff.quote || '"').charCodeAt(0),
-    file: name,
-  }, sink, sniff.header ? 1 : 0)
+  const sink = makeSink({ ...dialectBase, lineEnding: sniff.lineEnding }, headerNames)
+  const scanner = new CsvScanner({ ...dialectBase, lineEnding: sniff.lineEnding }, sink, { file: name })
 
-  let checking = validator !== undefined && encoding === 'utf-8'
   scanner.push(sample)
   await options.onBytes?.(sample)
-  let offset = sample.length + (hasBom ? bom.length : 0)
+  let offset = sample.length + bomLength
   if (!done) {
     for (;;) {
       const r = await stream.next()
       if (r.done) break
       const chunk = r.value
       bytes += chunk.length
-      if (!encoding.startsWith('utf-16')) {
+      if (!utf16) {
         const z = chunk.indexOf(0)
         if (z >= 0) throw await binaryError(path, name, offset + z)
       }
-      if (checking && !validator!.push(chunk)) {
+      if (checking && !validator.push(chunk)) {
+        if (!autoEncoding) throw await encodingError(path, name, validator.invalidAt + bomLength, forced !== undefined)
         // Not UTF-8 after all: start again reading Windows-1252 from the first byte.
-        return { kind: 'retry' }
+        return { kind: 'retry', invalidAt: validator.invalidAt }
       }
+      lines?.feed(chunk, switchedAt - bomLength)
       scanner.push(chunk)
       const wait = options.onBytes?.(chunk)
       if (wait) await wait
       offset += chunk.length
     }
   }
-  if (checking && !validator!.end()) return { kind: 'retry' }
-  checking = false
-  const stats = scanner.end()
-  if (sniff.header && stats.records === 0) {
-    throw new DataMigrateError('CSV_EMPTY', 'the file has a header but no rows', { where: { file: name }, hint: 'there is nothing to load' })
+  if (checking && !validator.end()) {
+    if (!autoEncoding) throw await encodingError(path, name, validator.invalidAt + bomLength, forced !== undefined)
+    return { kind: 'retry', invalidAt: validator.invalidAt }
   }
+  const stats = scanner.end()
+  if (stats.records === 0) throw empty()
+  switchLine ??= lines?.line
+  const encodingSwitch = switchedAt >= 0 && switchLine !== undefined ? { offset: switchedAt, line: switchLine } : undefined
+  const notes = encodingSwitch ? [`not valid UTF-8 (byte ${encodingSwitch.offset}, line ${encodingSwitch.line}): read as Windows-1252`] : []
   return {
     kind: 'done',
     summary: {
@@ -168,8 +232,19 @@ async function scanOnce(path: string, options: ReadOptions, forced: Encoding | u
       headerNames,
       bytes,
       lines: stats.lines,
+      ...(encodingSwitch && { encodingSwitch }),
+      notes,
     },
   }
+}
+
+/** Only white space (or nothing): no header, no rows. */
+function isBlank(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false
+  }
+  return true
 }
 
 async function binaryError(path: string, name: string, offset: number): Promise<DataMigrateError> {
@@ -177,5 +252,13 @@ async function binaryError(path: string, name: string, offset: number): Promise<
   return new DataMigrateError('CSV_BINARY', `NUL byte at byte ${offset}: this is not a text file`, {
     where: { file: name, line },
     hint: 'binary data (or UTF-16 without a byte-order mark) cannot be loaded as CSV; pass --encoding utf-16le if it is UTF-16',
+  })
+}
+
+async function encodingError(path: string, name: string, offset: number, forced: boolean): Promise<DataMigrateError> {
+  const line = await lineAtOffset(path, offset)
+  return new DataMigrateError('CSV_ENCODING', `not valid UTF-8 at byte ${offset}${forced ? '' : ', although the file starts with a UTF-8 byte-order mark'}`, {
+    where: { file: name, line },
+    hint: forced ? 'the file is probably Windows-1252: pass --encoding windows-1252, or leave --encoding out to detect it' : 'fix the file, or pass --encoding windows-1252 if the rest of it is Windows-1252',
   })
 }

@@ -55,4 +55,8 @@ export interface ScanSummary {
   readonly bytes: number
   /** Physical lines read. */
   readonly lines: number
+  /** Where an invalid UTF-8 sequence made the file Windows-1252 (absolute byte offset, 1-based line). */
+  readonly encodingSwitch?: { readonly offset: number; readonly line: number }
+  /** Whole-file remarks for the report, e.g. why the encoding is Windows-1252. */
+  readonly notes?: readonly string[]
 }

@@ -1,16 +1,26 @@
 /**
  * The hot path: a hand-written push scanner from CSV bytes to records. It reads exactly what PostgreSQL's
- * `COPY … (FORMAT csv)` reads, so inference sees the fields the load will see:
- * - a field is quoted only when it starts with the quote byte; a quote inside an unquoted field is an error
- *   here (COPY would silently start a quoted section mid-field);
+ * `COPY … (FORMAT csv)` reads, because the generated forward migration loads the very same file with `\copy`:
+ * inference must see the fields the load will see, and a file the load would refuse must fail here, with a line.
+ * Decisions (each checked against PostgreSQL 16's COPY):
+ * - a field is quoted only when it starts with the quote byte. A quote inside an unquoted field (`5"x`) is
+ *   CSV_BAD_QUOTE, not a literal: COPY would open a quoted section there (`1,5"x,y"z` is the value `5x,yz`) or
+ *   fail with "unterminated CSV quoted field". Text after a closing quote (`"x"y`) is CSV_BAD_QUOTE too (COPY
+ *   silently glues it: `xy`). Files that really hold bare quotes are read with quote `''` (none), which the
+ *   sniffer picks when that is the only clean reading;
  * - inside quotes, the escape byte followed by a quote (or by itself) stands for that byte; delimiters and
- *   newlines (LF, CR, CRLF) are data;
- * - a record ends at LF, CRLF or CR; every line of the file must end the same way (COPY rejects mixed endings);
- * - an empty line is a record with one empty field (COPY's reading), so it is ragged in a multi-column file.
- * Fields are handed to the sink as byte ranges of a buffer the scanner owns, unescaped in place.
+ *   newlines (LF, CR, CRLF) are data and are kept byte for byte;
+ * - a record ends at LF, CRLF or CR; every record must end the same way (COPY rejects mixed endings with
+ *   "unquoted newline found in data"): CSV_DIALECT, unless `mixedLineEndings` (sniffing only);
+ * - an empty line is a record with one empty field (COPY's reading: a NULL in a one-column table, "missing data
+ *   for column" otherwise), so it is ragged in a multi-column file, also at the end of the file. The empty
+ *   remainder after the final line break is not a record; a final record without line break is one.
+ * Fields are handed to the sink as byte ranges of a buffer the scanner owns, unescaped in place. Bytes are
+ * scanned as they are (UTF-8 or Windows-1252: every structural byte is ASCII and never part of a multi-byte
+ * UTF-8 sequence).
  */
 import { DataMigrateError } from '../errors.js'
-import type { RecordSink } from './record.js'
+import type { CsvDialect, RecordSink } from './record.js'
 
 const LF = 10
 const CR = 13
@@ -28,21 +38,64 @@ export interface ScannerOptions {
   readonly fieldCount?: number
   /** Accept records of any width (dialect sniffing compares widths itself). */
   readonly variableWidth?: boolean
+  /** Accept records ending with different line ends (reported as `mixed`); dialect sniffing only. */
+  readonly mixedLineEndings?: boolean
+}
+
+/** Per-scan settings when the scanner is built from a {@link CsvDialect}. */
+export interface ScanContext {
+  /** File name for error messages (default `input`). */
+  readonly file?: string
+  /** Records not handed to the sink (1 skips a header). Default: 1 when the dialect has a header, else 0. */
+  readonly skip?: number
+  /** Expected field count (from the first record when undefined). */
+  readonly fieldCount?: number
+  /** Accept records of any width. */
+  readonly variableWidth?: boolean
+  /** Accept mixed line endings instead of failing with CSV_DIALECT. */
+  readonly mixedLineEndings?: boolean
 }
 
 /** What the scanner knows after `end()`. */
 export interface ScannerStats {
+  /** Records read, the header included. */
   readonly records: number
   readonly lines: number
   readonly fieldCount: number
-  readonly lineEnding: 'LF' | 'CRLF' | 'CR'
+  readonly lineEnding: 'LF' | 'CRLF' | 'CR' | 'mixed'
 }
 
-type Eol = 0 | 1 | 2 | 3 // unknown, LF, CRLF, CR
+/** Byte-level scanner settings for a dialect (quote `''` → no quoting; escape defaults to the quote). */
+export function scannerOptions(dialect: Pick<CsvDialect, 'delimiter' | 'quote' | 'escape'>, context: ScanContext = {}): ScannerOptions {
+  const quote = dialect.quote ? dialect.quote.charCodeAt(0) : -1
+  return {
+    delimiter: dialect.delimiter.charCodeAt(0),
+    quote,
+    escape: dialect.escape && quote >= 0 ? dialect.escape.charCodeAt(0) : quote,
+    file: context.file ?? 'input',
+    ...(context.fieldCount !== undefined && { fieldCount: context.fieldCount }),
+    ...(context.variableWidth !== undefined && { variableWidth: context.variableWidth }),
+    ...(context.mixedLineEndings !== undefined && { mixedLineEndings: context.mixedLineEndings }),
+  }
+}
+
+function isDialect(x: CsvDialect | ScannerOptions): x is CsvDialect {
+  return typeof x.delimiter === 'string'
+}
+
+type Eol = 0 | 1 | 2 | 3 | 4 // unknown, LF, CRLF, CR, mixed
 
 /**
  * Push bytes with {@link push}, finish with {@link end}. Records go to `sink.record` in order. Memory is the
  * size of the longest record plus one chunk.
+ *
+ * ```ts
+ * const s = new CsvScanner(dialect, sink, { file: 'orders.csv' }) // skips the header when dialect.header
+ * for await (const chunk of bytes) s.push(chunk)
+ * const { records, lines } = s.end()
+ * ```
+ *
+ * The byte-level form `new CsvScanner(scannerOptions, sink, skipRecords)` is accepted too.
  */
 export class CsvScanner {
   readonly #sink: RecordSink
@@ -51,6 +104,7 @@ export class CsvScanner {
   readonly #e: number
   readonly #file: string
   readonly #variableWidth: boolean
+  readonly #mixedOk: boolean
   #buf: Uint8Array = new Uint8Array(0)
   #len = 0
   #starts = new Int32Array(64)
@@ -63,8 +117,22 @@ export class CsvScanner {
   #eol: Eol = 0
   /** Records are handed over from this one on (lets the caller skip a header). */
   readonly #skip: number
+  /** The first record is a header (for messages: "the header has 5"). */
+  readonly #header: boolean
 
-  constructor(options: ScannerOptions, sink: RecordSink, skipRecords = 0) {
+  constructor(dialect: CsvDialect | ScannerOptions, sink: RecordSink, context: ScanContext | number = {}) {
+    let options: ScannerOptions
+    let skipRecords: number
+    if (isDialect(dialect)) {
+      const ctx = typeof context === 'number' ? { skip: context } : context
+      options = scannerOptions(dialect, ctx)
+      skipRecords = ctx.skip ?? (dialect.header ? 1 : 0)
+    } else {
+      options = dialect
+      skipRecords = typeof context === 'number' ? context : (context.skip ?? 0)
+    }
+    this.#mixedOk = options.mixedLineEndings ?? false
+    this.#header = skipRecords > 0
     this.#sink = sink
     this.#d = options.delimiter
     this.#q = options.quote
@@ -97,23 +165,33 @@ export class CsvScanner {
   end(): ScannerStats {
     if (this.#len > 0) this.#scan(true)
     this.#len = 0
-    const lineEnding = this.#eol === 2 ? 'CRLF' : this.#eol === 3 ? 'CR' : 'LF'
-    return { records: this.#records, lines: this.#line - 1, fieldCount: Math.max(this.#fieldCount, 0), lineEnding }
+    return { records: this.#records, lines: this.#line - 1, fieldCount: Math.max(this.#fieldCount, 0), lineEnding: this.lineEnding }
   }
 
+  /** The line ending of the records read so far (`LF` before the first line break). */
+  get lineEnding(): ScannerStats['lineEnding'] {
+    return this.#eol === 2 ? 'CRLF' : this.#eol === 3 ? 'CR' : this.#eol === 4 ? 'mixed' : 'LF'
+  }
+
+  /** An error about the record being scanned; the message starts with "the row"; the location (file:line, record) is in `where`. */
   #error(code: 'CSV_RAGGED_ROW' | 'CSV_UNTERMINATED_QUOTE' | 'CSV_BAD_QUOTE' | 'CSV_DIALECT', message: string, line: number, hint: string): DataMigrateError {
-    return new DataMigrateError(code, message, { where: { file: this.#file, line, record: this.#records + 1 }, hint })
+    const record = this.#records + 1
+    return new DataMigrateError(code, `the row ${message}`, { where: { file: this.#file, line, record }, hint })
   }
 
   /** Record the line ending seen at a record end; all lines must agree, as COPY requires. */
   #sawEol(kind: Eol, line: number): void {
-    if (this.#eol === kind) return
+    if (this.#eol === kind || this.#eol === 4) return
     if (this.#eol === 0) {
       this.#eol = kind
       return
     }
+    if (this.#mixedOk) {
+      this.#eol = 4
+      return
+    }
     const name = (k: Eol): string => (k === 1 ? 'LF' : k === 2 ? 'CRLF' : 'CR')
-    throw this.#error('CSV_DIALECT', `line ${line} ends with ${name(kind)} but earlier lines end with ${name(this.#eol)}`, line,
+    throw this.#error('CSV_DIALECT', `ends with ${name(kind)} but earlier lines end with ${name(this.#eol)}`, line,
       'PostgreSQL COPY cannot load a file with mixed line endings; normalise them (e.g. dos2unix) and run again')
   }
 
@@ -173,7 +251,8 @@ export class CsvScanner {
               continue
             }
             if (j + 1 >= len && !final) break // a doubled quote may straddle the chunk end
-            if (e === q && buf[j + 1] === q) {
+            // Bytes past `len` are stale (left by compaction): never look at them.
+            if (e === q && j + 1 < len && buf[j + 1] === q) {
               escaped = true
               k = j + 2
               continue
@@ -185,7 +264,7 @@ export class CsvScanner {
           }
           if (!closed) {
             if (!final) return recordStart
-            throw this.#error('CSV_UNTERMINATED_QUOTE', `the quoted field ${count + 1} opened here is never closed`, openLine, 'a quote is missing; check that line for an unbalanced " character')
+            throw this.#error('CSV_UNTERMINATED_QUOTE', `opens quoted field ${count + 1}, which is never closed`, openLine, 'a quote is missing; check that line for an unbalanced " character')
           }
           lines += countNl(buf, fieldStart, rawEnd)
           // Unescaping rewrites bytes, so it waits until the whole record is known to be complete.
@@ -213,7 +292,7 @@ export class CsvScanner {
             eolLine = recordLine + lines
             done = true
           } else {
-            throw this.#error('CSV_BAD_QUOTE', `text after the closing quote of field ${count}`, recordLine + lines, 'a quote inside a quoted field must be doubled ("")')
+            throw this.#error('CSV_BAD_QUOTE', `has text after the closing quote of field ${count}`, recordLine + lines, 'a quote inside a quoted field must be doubled ("")')
           }
         } else {
           // Unquoted field: up to the delimiter or the line end.
@@ -223,7 +302,7 @@ export class CsvScanner {
             c = buf[p]!
             if (c === d || c === LF || c === CR) break
             if (c === q) {
-              throw this.#error('CSV_BAD_QUOTE', `quote character inside the unquoted field ${count + 1}`, recordLine + lines,
+              throw this.#error('CSV_BAD_QUOTE', `has a quote character inside the unquoted field ${count + 1}`, recordLine + lines,
                 'quote the whole field and double the quote inside it ("5"" tall"), or pass --quote with another character')
             }
             p++
@@ -258,8 +337,9 @@ export class CsvScanner {
       if (final && eolKind === 0 && count === 1 && this.#ends[0] === this.#starts[0] && this.#quoted[0] === 0 && p === recordStart) return p
       if (this.#fieldCount < 0) this.#fieldCount = count
       else if (count !== this.#fieldCount && !this.#variableWidth) {
-        const what = count === 1 && this.#ends[0] === this.#starts[0] ? 'the line is empty' : `the row has ${count} field${count === 1 ? '' : 's'}`
-        throw this.#error('CSV_RAGGED_ROW', `${what}, the first row has ${this.#fieldCount}`, recordLine,
+        const what = count === 1 && this.#ends[0] === this.#starts[0] ? 'is empty' : `has ${count} field${count === 1 ? '' : 's'}`
+        const ref = this.#header ? 'the header has' : 'the first record has'
+        throw this.#error('CSV_RAGGED_ROW', `${what}, ${ref} ${this.#fieldCount}`, recordLine,
           count === 1 && this.#ends[0] === this.#starts[0] ? 'remove the empty line (COPY would read it as a row with missing values)' : 'check that line for an unquoted delimiter or a missing field')
       }
       if (needsUnescape) {

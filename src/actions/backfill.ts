@@ -261,7 +261,7 @@ export async function backfillOn(db: Database, display: string, o: BackfillOptio
         status = 'aborted'
         break
       }
-      await waitForHealth(db, o, t, emit, health)
+      await waitForHealth(db, o, emit, health)
       // The batch's upper key: an index-only lookup of the key `size` rows on.
       const after = last ? `WHERE ${keyRow} > ${keyParams(0)}` : ''
       const hiRow = await db.query<Record<string, unknown>>(`SELECT ${keyList} FROM ${table} ${after} ORDER BY ${keyList} OFFSET ${sizer.size - 1} LIMIT 1`, last ?? [])
@@ -337,7 +337,7 @@ export async function backfillOn(db: Database, display: string, o: BackfillOptio
 }
 
 /** Pause (never abort) while a health gate says so; the progress line hears why. */
-async function waitForHealth(db: Database, o: BackfillOptions, t: Target, emit: (e: BackfillEvent) => void, health: string[]): Promise<void> {
+async function waitForHealth(db: Database, o: BackfillOptions, emit: (e: BackfillEvent) => void, health: string[]): Promise<void> {
   for (;;) {
     const reasons: string[] = []
     if (o.throttleOn) {
@@ -360,6 +360,5 @@ async function waitForHealth(db: Database, o: BackfillOptions, t: Target, emit: 
     emit({ type: 'waiting', reason: why })
     if (o.signal?.aborted) return
     await sleep(1000)
-    void t
   }
 }

@@ -2,9 +2,10 @@
  * `generate`: read a CSV in one streaming pass, infer a PostgreSQL schema from every row, and write the forward
  * migration (CREATE TABLE + load), its rollback and its validation queries, atomically.
  */
-import { openSync, readSync, closeSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { scanCsv } from '../csv/read.js'
+import { isGzipFile } from '../csv/source.js'
 import type { Encoding } from '../csv/record.js'
 import { createInference } from '../schema/infer.js'
 import { createParallelInference, parallelWorthIt, type ParallelInference } from '../schema/parallel.js'
@@ -94,15 +95,6 @@ export interface GenerateResult {
   readonly durationMs: number
 }
 
-function isGzip(path: string): boolean {
-  const fd = openSync(path, 'r')
-  try {
-    const b = Buffer.alloc(2)
-    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b
-  } finally {
-    closeSync(fd)
-  }
-}
 
 function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/')
@@ -188,7 +180,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const copyPath = display(sourceAbs)
   const forwardFile = `${base}.sql`
   const { script: forward, plan: load } = forwardScript({
-    schema, table, dbSchema, sourcePath: copyPath, gzip: isGzip(sourceAbs), sourceName: options.source, generatedAt,
+    schema, table, dbSchema, sourcePath: copyPath, gzip: isGzipFile(sourceAbs), sourceName: options.source, generatedAt,
   })
   const validate = validationScript({ schema, table, dbSchema, forwardFile, generatedAt })
   const rollback = rollbackScript({ table, schema: dbSchema, forwardFile, generatedAt })

@@ -17,7 +17,7 @@ import { parseScript } from '../sql/parse.js'
 import { quoteIdent } from '../sql/quote.js'
 import { openSource } from '../csv/source.js'
 import { acquireSessionLock, RUN_LOCK_KEY, type LockHolder } from '../run/advisory-lock.js'
-import { ensureHistory, appliedRow, insertHistory } from '../run/history.js'
+import { ensureHistory, appliedRow, insertHistory, latestByName } from '../run/history.js'
 import { planUnits, type Unit, type Work } from '../run/plan-steps.js'
 import { tableName, type TableRef } from '../run/classify.js'
 import { VERSION } from '../version.js'
@@ -587,7 +587,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
       let pending = files
       if (options.dir) {
         await ensureHistory(session.db)
-        const { latestByName } = await import('../run/history.js')
         const latest = await latestByName(session.db)
         pending = files.filter((f) => {
           const row = latest.get(f.name)

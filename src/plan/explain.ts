@@ -34,22 +34,9 @@ export async function explainStatement(db: Database, sql: string): Promise<Expla
   }
 }
 
-export async function explainSeqScans(db: Database, sql: string): Promise<string[] | undefined> {
-  try {
-    const r = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`)
-    const raw = r.rows[0]?.['QUERY PLAN']
-    const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: PlanNode }[]
-    const out = new Set<string>()
-    const walk = (n: PlanNode | undefined): void => {
-      if (!n) return
-      if (n['Node Type'] === 'Seq Scan' && n['Relation Name']) out.add(n['Relation Name'])
-      for (const c of n.Plans ?? []) walk(c)
-    }
-    walk(doc[0]?.Plan)
-    return [...out]
-  } catch {
-    return undefined
-  }
+/** Only the sequential scans of {@link explainStatement}. */
+export async function explainSeqScans(db: Database, sql: string): Promise<readonly string[] | undefined> {
+  return (await explainStatement(db, sql))?.seqScans
 }
 
 /** Statement kinds whose scans come from EXPLAIN. */
